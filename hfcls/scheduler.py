@@ -5,6 +5,7 @@
 # %% ../nbs/04_scheduler.ipynb #13bb2e96
 from __future__ import annotations
 import math, weakref
+from pathlib import Path
 import torch
 from torch.optim.lr_scheduler import LRScheduler
 from .core import DEFAULTS, HfclsError, atomic_write
