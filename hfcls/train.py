@@ -54,6 +54,8 @@ def main(argv:list|None=None):
         rc = self_launch(flags, sys.argv[1:] if argv is None else list(argv))
         if rc is not None: sys.exit(rc)
         from hfcls.training import train
+        from transformers.utils import logging as hf_logging
+        hf_logging.disable_progress_bar()   # no tqdm bars (checkpoint shards) in server logs
         _sigterm_as_interrupt()
         train(**args)
     except HfclsError as e:
