@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEFAULTS', 'SCHEDULE_KEYS', 'HfclsError', 'HfclsWarning', 'warn', 'hfcls_flags', 'parse_device', 'gpu_count',
-           'check_gpus', 'atomic_write']
+           'check_gpus', 'free_port', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #bcb18773
 class HfclsError(Exception):
@@ -122,7 +122,15 @@ def check_gpus(device:str|None):
     missing = [i for i in ids if i >= n]
     if missing: raise HfclsError(f"--device {device}: GPU {','.join(map(str, missing))} does not exist; this machine has {n} GPU(s), ids 0..{n-1}")
 
-# %% ../nbs/00_core.ipynb #154dd9a7
+# %% ../nbs/00_core.ipynb #87d544d8
+def free_port() -> int:
+    "A TCP port on 127.0.0.1 that is free now."
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+# %% ../nbs/00_core.ipynb #d81a8571
 def atomic_write(path, write_fn):
     "Call `write_fn(tmp_path)` then rename the temp file over `path`, so `path` is always complete."
     path = Path(path)

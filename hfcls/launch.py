@@ -4,14 +4,14 @@
 
 # %% ../nbs/08a_launch.ipynb #4b456a9c
 from __future__ import annotations
-import io, json, os, signal, socket, subprocess, sys, tempfile
+import io, json, os, signal, subprocess, sys, tempfile
 from pathlib import Path
 from fastcore.meta import delegates
 
-from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu_count, check_gpus
+from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu_count, check_gpus, free_port
 
 # %% auto #0
-__all__ = ['device_processes', 'under_launcher', 'free_port', 'accelerate_command', 'run_launcher', 'self_launch', 'launch']
+__all__ = ['device_processes', 'under_launcher', 'accelerate_command', 'run_launcher', 'self_launch', 'launch']
 
 # %% ../nbs/08a_launch.ipynb #6ada378f
 def device_processes(device:str|None) -> int:
@@ -27,12 +27,6 @@ def under_launcher(env:dict|None=None) -> bool:
     "True in a process started by torchrun, `accelerate launch` or `notebook_launcher`."
     env = os.environ if env is None else env
     return any(k in env for k in _LAUNCHER_ENV)
-
-def free_port() -> int:
-    "A TCP port that is free on this machine now."
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 def accelerate_command(argv:list, num_processes:int, port:int) -> list:
     "The `accelerate launch` command running `python -m hfcls.train *argv` in `num_processes` processes."
