@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_callbacks.ipynb #bf875405
 from __future__ import annotations
-import csv, math, time
+import csv, math, os, shutil, time
 from pathlib import Path
 
 import torch
@@ -16,7 +16,7 @@ from .models import timm_state_dict
 
 # %% auto #0
 __all__ = ['HISTORY_COLUMNS', 'FASTAI_NAMES', 'HfclsCallback', 'write_history', 'read_history', 'save_checkpoint',
-           'load_checkpoint', 'CheckpointCallback', 'stopped_early', 'EarlyStoppingCallback']
+           'load_checkpoint', 'link_or_copy', 'CheckpointCallback', 'stopped_early', 'EarlyStoppingCallback']
 
 # %% ../nbs/06_callbacks.ipynb #ef9abf92
 class HfclsCallback(TrainerCallback):
@@ -67,7 +67,14 @@ def load_checkpoint(path) -> dict:
         raise HfclsError(f"{path} is not an hfcls/FastAI checkpoint (no 'model' key)")
     return ckpt
 
-# %% ../nbs/06_callbacks.ipynb #c2aa3b29
+# %% ../nbs/06_callbacks.ipynb #401baaaf
+def link_or_copy(src, dst):
+    "Make `dst` a hard link to `src`, or a copy where links are not supported."
+    Path(dst).unlink(missing_ok=True)
+    try: os.link(src, dst)
+    except OSError: shutil.copyfile(src, dst)
+
+# %% ../nbs/06_callbacks.ipynb #f6b78318
 class CheckpointCallback(HfclsCallback):
     "Write `history.csv`, `last.pth` and `best.pth` (lowest valid_loss) in `model_path` at each epoch end."
     def __init__(self, model_path, arch:str, img_size:int, classes:list, flags:dict|None=None):
@@ -107,11 +114,11 @@ class CheckpointCallback(HfclsCallback):
         "Write `last.pth`, `best.pth` if `improved`, then `history.csv`."
         extra = dict(classes=self.classes, best_loss=self.best_loss, best_epoch=self.best_epoch,
                      history=self.history, flags=self.flags, **self.extras)
-        save_checkpoint(self.model_path/'last.pth', model, optimizer, epoch, loss, self.img_size, self.arch, **extra)
-        if improved: save_checkpoint(self.model_path/'best.pth', model, optimizer, epoch, loss, self.img_size, self.arch, **extra)
+        last = save_checkpoint(self.model_path/'last.pth', model, optimizer, epoch, loss, self.img_size, self.arch, **extra)
+        if improved: atomic_write(self.model_path/'best.pth', lambda tmp: link_or_copy(last, tmp))
         write_history(self.model_path/'history.csv', self.history)
 
-# %% ../nbs/06_callbacks.ipynb #989b3d0c
+# %% ../nbs/06_callbacks.ipynb #779599f6
 def stopped_early(epoch:int, best_epoch:int, patience:int) -> bool:
     "True when `patience` epochs have passed without a new best valid_loss."
     return bool(patience) and epoch - best_epoch >= patience
