@@ -14,7 +14,7 @@ from transformers import TrainingArguments, set_seed
 from .core import HfclsError, warn, hfcls_flags, SCHEDULE_KEYS, parse_device, check_gpus
 from .data import load_image_splits, ImageClassificationDataset, get_transforms
 from .models import create_model, load_timm_state_dict, export_hf_model
-from .callbacks import CheckpointCallback, EarlyStoppingCallback, load_checkpoint, read_history, stopped_early
+from .callbacks import CheckpointCallback, EarlyStoppingCallback, load_checkpoint, read_history, stopped_early, FASTAI_NAMES
 from .trainer import HfclsTrainer
 from .diagnostics import ValidationDiagnosticCallback
 
@@ -175,7 +175,7 @@ def train(**kwargs) -> dict:
 def _eval_only(trainer, ckpt:dict, ck_path, tracker=None) -> dict:
     "Validate the loaded checkpoint; print (and track) the metrics."
     m = trainer.evaluate()
-    res = {name: m[f'eval_{k}'] for k, name in (('loss', 'valid_loss'), ('accuracy', 'accuracy'), ('precision', 'precision'), ('recall', 'recall'), ('f1', 'f1_score'))}
+    res = {name: m[k] for k, name in FASTAI_NAMES.items() if k.startswith('eval_')}
     res = dict(epoch=int(ckpt['epoch']), **res, samples=int(trainer.val_diagnostics['evaluated']))
     if trainer.is_world_process_zero(): _print_metrics(f'{ck_path}:', res)
     if tracker is not None: tracker.log_eval(res)
