@@ -4,12 +4,12 @@
 
 # %% ../nbs/00_core.ipynb #9f57248b
 from __future__ import annotations
-import inspect, os, tempfile, warnings
+import errno, inspect, math, os, signal, tempfile, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'SCHEDULE_KEYS', 'HfclsError', 'HfclsWarning', 'warn', 'hfcls_flags', 'parse_device', 'gpu_count',
-           'check_gpus', 'free_port', 'atomic_write']
+__all__ = ['DEFAULTS', 'RUN_KEYS', 'HfclsError', 'HfclsWarning', 'warn', 'hfcls_flags', 'parse_device', 'gpu_count', 'check_gpus',
+           'free_port', 'fault_point', 'current_umask', 'fsync_path', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #bcb18773
 class HfclsError(Exception):
@@ -24,7 +24,7 @@ def warn(msg:str):
 
 # %% ../nbs/00_core.ipynb #b2c5b177
 def hfcls_flags(
-    data_path:str=None, # dataset root: train/ + val/ (or valid/, validation/) class folders, or one folder of class folders
+    data_path:str=None, # dataset root: train/ + val/ (or valid/, validation/) class folders, or one folder of class folders (required)
     train_size:int=None, # cap on training images (stratified, seeded); unset = all
     val_size:int=None, # cap on validation images (stratified, seeded); unset = all
     val_split:float=0.2, # fraction held out for validation when there is no val folder
@@ -32,7 +32,7 @@ def hfcls_flags(
     pretrained:bool=False, # start from pretrained weights (HF cache or --pretrained_path; nothing is downloaded)
     pretrained_path:str=None, # local pretrained weights file (implies --pretrained)
     img_size:int=224, # training/validation image size
-    batch_size:int=64, # global batch size, split across processes
+    batch_size:int=64, # global batch size, split across processes (and --accumulate steps)
     epochs:int=100, # total epochs (a resumed run continues up to this number)
     lr0:float=0.01, # initial learning rate
     lrf:float=0.01, # final LR = lr0*lrf
@@ -44,7 +44,7 @@ def hfcls_flags(
     warmup_momentum:float=0.8, # SGD momentum at the start of warmup
     cos_lr:bool=False, # cosine instead of linear LR decay
     early_stopping:int=0, # patience in epochs on valid_loss; 0 = off
-    load_model:str=None, # full path of a checkpoint to continue from
+    load_model:str=None, # checkpoint file: continue that run, or with --no-auto-resume start a new run from its weights
     auto_resume:bool=True, # continue from last.pth (else best.pth) in --model_path; --no-auto-resume starts fresh
     model_path:str='./models', # where checkpoints and run files go
     project_name:str='hfcls', # MLflow experiment name
@@ -55,32 +55,55 @@ def hfcls_flags(
     device:str=None, # GPUs to use, e.g. "0,1,2,3"; cpu; or cpu:N (N CPU processes with --distributed); unset = all visible
     distributed:bool=False, # multi-process training through Accelerate
     eval_only:bool=False, # validate a checkpoint (--load_model, else best.pth) and print the metrics; no training
-    workers:int=0, # data loader worker processes per training process
+    lr_find:bool=False, # sweep the learning rate, print a suggested --lr0 and save the plot in --model_path; no training
+    workers:int=None, # data loader worker processes per training process; unset = from the CPU count and processes per machine
+    save_period:float=0.0, # also write a resume checkpoint every N minutes during an epoch; 0 = at epoch ends only
     seed:int=42, # random seed (two runs with the same seed are identical on CPU)
     amp:bool=False, # mixed precision on GPU (bf16 where supported, else fp16)
     channels_last:bool=False, # channels-last memory format
     compile:bool=False, # torch.compile the model
     label_smoothing:float=0.0, # label smoothing of the training loss
+    ema:bool=False, # keep an exponential moving average of the weights; validate, save and export it
+    ema_decay:float=0.9998, # EMA decay (warmed up from 0 as in timm's ModelEmaV3)
+    mixup:float=0.0, # mixup alpha (timm Mixup); 0 = off
+    cutmix:float=0.0, # cutmix alpha (timm Mixup); 0 = off
+    mixup_prob:float=1.0, # probability of mixing a batch when --mixup or --cutmix is on
+    auto_augment:str=None, # timm augmentation policy: rand-m9-mstd0.5-inc1, trivialaugment, augmix-m5-w4-d2, ...
+    random_erase:float=0.0, # random erasing probability (timm RandomErasing)
+    accumulate:int=1, # gradient accumulation steps; --batch_size stays the global batch per optimizer step
+    freeze_epochs:int=0, # with --pretrained: train only the classifier head for N epochs, then everything
+    drop_path:float=None, # stochastic depth rate (timm drop_path_rate); unset = the model's default
+    dropout:float=None, # dropout before the classifier (timm drop_rate); unset = the model's default
 ) -> dict:
     "Validate the training options and return them as a dict; a bad value is an `HfclsError`."
     f = dict(locals())
     def need(ok, msg):
         if not ok: raise HfclsError(msg)
     need(data_path, "--data_path is required")
-    for k in ('epochs', 'batch_size', 'img_size'): need(f[k] >= 1, f"--{k} must be at least 1, got {f[k]}")
+    for k in ('epochs', 'batch_size', 'img_size', 'accumulate'): need(f[k] >= 1, f"--{k} must be at least 1, got {f[k]}")
     for k in ('train_size', 'val_size'): need(f[k] is None or f[k] >= 1, f"--{k} must be at least 1, got {f[k]}")
     need(0 < val_split < 1, f"--val_split must be between 0 and 1, got {val_split}")
     need(lr0 > 0, f"--lr0 must be positive, got {lr0}")
     need(0 < lrf <= 1, f"--lrf must be in (0, 1], got {lrf}")
     need(0 <= momentum < 1, f"--momentum must be in [0, 1), got {momentum}")
     need(0 <= warmup_momentum < 1, f"--warmup_momentum must be in [0, 1), got {warmup_momentum}")
-    for k in ('wd', 'warmup_epochs', 'warmup_bias_lr', 'early_stopping', 'workers'): need(f[k] >= 0, f"--{k} must not be negative, got {f[k]}")
-    need(0 <= label_smoothing < 1, f"--label_smoothing must be in [0, 1), got {label_smoothing}")
+    for k in ('wd', 'warmup_epochs', 'warmup_bias_lr', 'early_stopping', 'save_period', 'mixup', 'cutmix', 'freeze_epochs'):
+        need(f[k] >= 0, f"--{k} must not be negative, got {f[k]}")
+    need(workers is None or workers >= 0, f"--workers must not be negative, got {workers}")
+    for k in ('label_smoothing', 'random_erase', 'drop_path', 'dropout'):
+        need(f[k] is None or 0 <= f[k] < 1, f"--{k} must be in [0, 1), got {f[k]}")
+    need(0 <= mixup_prob <= 1, f"--mixup_prob must be in [0, 1], got {mixup_prob}")
+    need(0 < ema_decay < 1, f"--ema_decay must be in (0, 1), got {ema_decay}")
+    need(batch_size % accumulate == 0, f"--batch_size {batch_size} must be a multiple of --accumulate {accumulate}")
+    need(not (eval_only and lr_find), "--eval_only and --lr_find exclude each other")
+    for k in ('lr0', 'lrf', 'wd', 'momentum', 'warmup_epochs', 'val_split', 'label_smoothing', 'save_period', 'ema_decay',
+              'mixup', 'cutmix', 'mixup_prob', 'random_erase', 'drop_path', 'dropout'):
+        need(f[k] is None or math.isfinite(f[k]), f"--{k} must be a finite number, got {f[k]}")
     opts = {o.lower(): o for o in ('SGD', 'Adam', 'AdamW')}
     need(str(optimizer).lower() in opts, f"--optimizer must be one of SGD, Adam, AdamW, got {optimizer}")
     f['optimizer'] = opts[str(optimizer).lower()]
     if pretrained_path: f['pretrained'] = True
-    for k in ('data_path', 'pretrained_path', 'load_model', 'model_path'):
+    for k in ('data_path', 'pretrained_path', 'load_model', 'model_path', 'auto_augment'):
         if f[k] is not None: f[k] = str(f[k])   # paths as strings: the flags travel in checkpoints and MLflow params
     return f
 
@@ -88,8 +111,9 @@ def hfcls_flags(
 DEFAULTS = {k: p.default for k, p in inspect.signature(hfcls_flags).parameters.items()}
 
 # %% ../nbs/00_core.ipynb #83a865ff
-SCHEDULE_KEYS = ('lr0', 'lrf', 'wd', 'optimizer', 'momentum', 'warmup_epochs', 'warmup_bias_lr',
-                 'warmup_momentum', 'cos_lr', 'batch_size', 'img_size', 'label_smoothing')
+RUN_KEYS = ('lr0', 'lrf', 'wd', 'optimizer', 'momentum', 'warmup_epochs', 'warmup_bias_lr', 'warmup_momentum', 'cos_lr',
+            'batch_size', 'img_size', 'label_smoothing', 'seed', 'accumulate', 'ema', 'ema_decay', 'mixup', 'cutmix',
+            'mixup_prob', 'auto_augment', 'random_erase', 'freeze_epochs', 'drop_path', 'dropout')
 
 # %% ../nbs/00_core.ipynb #538e2380
 def parse_device(device:str|None) -> tuple:
@@ -130,17 +154,64 @@ def free_port() -> int:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
+# %% ../nbs/00_core.ipynb #cf545df6
+_FAULTS, _FAULT_HITS = None, {}
+
+def _parse_faults(spec:str) -> dict:
+    "`name@N[:action]` items, comma-separated, as {name: (N, action)}."
+    out = {}
+    for item in filter(None, (s.strip() for s in spec.split(','))):
+        action = 'kill'
+        if item.rsplit(':', 1)[-1] in ('kill', 'enospc', 'sigterm', 'sigint'): item, action = item.rsplit(':', 1)
+        name, _, n = item.rpartition('@') if '@' in item else (item, '', '1')
+        out[name] = (int(n), action)
+    return out
+
+def fault_point(name:str):
+    "Testing hook: kill this process (or fail with ENOSPC, or signal it) here when `$HFCLS_FAULT` names this point."
+    global _FAULTS
+    if _FAULTS is None:
+        rank = os.environ.get('HFCLS_FAULT_RANK')
+        _FAULTS = _parse_faults(os.environ.get('HFCLS_FAULT', '')) if rank in (None, os.environ.get('RANK', '0')) else {}
+    if not _FAULTS or name not in _FAULTS: return
+    _FAULT_HITS[name] = hits = _FAULT_HITS.get(name, 0) + 1
+    n, action = _FAULTS[name]
+    if hits != n: return
+    if action == 'enospc': raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), name)
+    os.kill(os.getpid(), {'kill': signal.SIGKILL, 'sigterm': signal.SIGTERM, 'sigint': signal.SIGINT}[action])
+
 # %% ../nbs/00_core.ipynb #d81a8571
+def current_umask() -> int:
+    "The process umask, read without changing it where the OS allows (Linux)."
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('Umask:'): return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError): pass
+    m = os.umask(0o022); os.umask(m)
+    return m
+
+def fsync_path(path, directory:bool=False):
+    "Flush a file (or a folder's entries) to disk."
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
 def atomic_write(path, write_fn):
-    "Call `write_fn(tmp_path)` then rename the temp file over `path`, so `path` is always complete."
+    "Call `write_fn(tmp_path)`, fsync, then rename the temp file over `path`: `path` is always complete and durable."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    os.close(fd)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
+        os.close(fd)
+        fault_point(f'write_begin:{path.name}')
         write_fn(tmp)
+        fsync_path(tmp)
+        fault_point(f'write_end:{path.name}')
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_path(path.parent, directory=True)
     return path

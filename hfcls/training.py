@@ -11,7 +11,7 @@ import torch, timm
 from fastcore.meta import delegates
 from transformers import TrainingArguments, set_seed
 
-from .core import HfclsError, warn, hfcls_flags, SCHEDULE_KEYS, parse_device, check_gpus
+from .core import HfclsError, warn, hfcls_flags, RUN_KEYS, parse_device, check_gpus
 from .data import load_image_splits, ImageClassificationDataset, get_transforms
 from .models import create_model, load_timm_state_dict, export_hf_model
 from .callbacks import CheckpointCallback, EarlyStoppingCallback, load_checkpoint, read_history, stopped_early, FASTAI_NAMES
@@ -49,8 +49,8 @@ def check_checkpoint_fits(ckpt:dict, path, arch:str, classes:list):
 def resume_schedule(flags:dict, ckpt:dict) -> dict:
     "The schedule flags of the run being resumed, warning about each one that this run changes."
     old = ckpt.get('flags') or {}
-    hyp = {k: flags[k] for k in SCHEDULE_KEYS}
-    for k in SCHEDULE_KEYS:
+    hyp = {k: flags[k] for k in RUN_KEYS}
+    for k in RUN_KEYS:
         if k in old and old[k] != flags[k]:
             warn(f"--{k} {flags[k]} ignored: resuming a run trained with --{k} {old[k]} (use --no-auto-resume to start over)")
             hyp[k] = old[k]
@@ -93,7 +93,7 @@ def _training_args(f:dict, hyp:dict, use_cpu:bool, world:int) -> TrainingArgumen
         eval_strategy='epoch', save_strategy='epoch', logging_strategy='epoch', save_total_limit=2,
         report_to='none', seed=f['seed'], data_seed=f['seed'], use_cpu=use_cpu,
         bf16=amp_bf16, fp16=f['amp'] and cuda and not amp_bf16, torch_compile=f['compile'],
-        dataloader_num_workers=f['workers'], dataloader_persistent_workers=f['workers'] > 0,
+        dataloader_num_workers=f['workers'] or 0, dataloader_persistent_workers=bool(f['workers']),
         dataloader_pin_memory=cuda, remove_unused_columns=False, max_grad_norm=10.0,
         ddp_find_unused_parameters=False, disable_tqdm=True, log_level='warning')
 
@@ -116,7 +116,7 @@ def train(**kwargs) -> dict:
     set_seed(f['seed'])
     splits = load_image_splits(f['data_path'], f['train_size'], f['val_size'], f['val_split'], f['seed'])
     ck_path = resolve_resume_checkpoint(model_path, f['load_model'], f['auto_resume'], f['eval_only'])
-    ckpt, hyp, start_epoch = None, {k: f[k] for k in SCHEDULE_KEYS}, 0
+    ckpt, hyp, start_epoch = None, {k: f[k] for k in RUN_KEYS}, 0
     if ck_path is not None:
         ckpt = load_checkpoint(ck_path)
         check_checkpoint_fits(ckpt, ck_path, f['arch'], splits.classes)
