@@ -37,6 +37,7 @@ class ValidationDiagnosticCallback(HfclsCallback):
     "Check every validation for missing/duplicated samples per process; warn and save to `val_diagnostics.json`."
     def __init__(self, model_path): self.path = Path(model_path)/'val_diagnostics.json'
     def on_evaluate(self, args, state, control, **kw):
+        "Check this validation's `trainer.val_diagnostics`, warn on any problem and save its record."
         diag = getattr(self.trainer, 'val_diagnostics', None)
         if not diag or not state.is_world_process_zero: return
         problems = diagnostic_problems(diag)

@@ -76,10 +76,14 @@ class YoloScheduler(LRScheduler):
         inner._yolo_scheduler_hook = inner.register_load_state_dict_post_hook(lambda o: ref() and ref()._apply())
 
     @property
-    def current_step(self) -> int: return self.start_step + self.last_epoch
+    def current_step(self) -> int:
+        "The global optimizer step the groups' LRs are set for: `start_step` plus the steps taken."
+        return self.start_step + self.last_epoch
 
     def _values(self): return yolo_lr_at(self.current_step, **self.schedule, n_groups=len(self.optimizer.param_groups))
-    def get_lr(self): return self._values()[0]
+    def get_lr(self):
+        "The LR of each group at `current_step` (`yolo_lr_at`)."
+        return self._values()[0]
 
     def _apply(self):
         "Set every group's LR, and momentum where the group has one, for `current_step`."
@@ -91,14 +95,17 @@ class YoloScheduler(LRScheduler):
         self._last_lr = [g['lr'] for g in self.optimizer.param_groups]
 
     def step(self, epoch=None):
+        "Advance one optimizer step; set every group's LR (and SGD momentum) for the new step."
         super().step(epoch)
         self._apply()
 
     def state_dict(self):
+        "Plain numbers (loadable with `weights_only=True`): the position in the schedule and its hyper-parameters."
         return dict(current_step=self.current_step, last_epoch=self.last_epoch, _step_count=self._step_count,
                     _last_lr=[float(lr) for lr in self._last_lr], **self.schedule)
 
     def load_state_dict(self, state_dict):
+        "Move to the saved position and set the groups for it; the hyper-parameters stay the constructor's."
         self.last_epoch, self._step_count = state_dict['last_epoch'], state_dict['_step_count']
         self.start_step = state_dict['current_step'] - self.last_epoch
         self._apply()

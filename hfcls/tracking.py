@@ -97,6 +97,7 @@ class TrackingGuard:
     def __call__(self, what:str, # what the block does, for the warning: 'logging epoch 3'
                  kind:str='other', # bucket of the time spent: 'start', 'epochs', 'artifacts', 'end', ...
                  timeout:int=5): # MLFLOW_HTTP_REQUEST_TIMEOUT for the block, unless the user set it
+        "A `with` block of MLflow calls: bounded HTTP retries and timeout inside; an error ends it as one warning."
         t0 = time.perf_counter()
         env = {**BOUNDED_HTTP, 'MLFLOW_HTTP_REQUEST_TIMEOUT': timeout}
         if self.failing: env['MLFLOW_HTTP_REQUEST_MAX_RETRIES'] = 0   # a probe: no retries while the server is down
@@ -247,6 +248,7 @@ def _log_epochs(self:MlflowCallback):
 # %% ../nbs/06a_tracking.ipynb #24e947d9
 @patch
 def on_train_begin(self:MlflowCallback, args, state, control, **kw):
+    "Start the run (or reopen a resumed one), log params and tags, and back-fill epochs it lacks."
     if not state.is_world_process_zero: return
     self.training = True
     with self.guard('starting the run', 'start'):
@@ -254,6 +256,7 @@ def on_train_begin(self:MlflowCallback, args, state, control, **kw):
 
 @patch
 def on_evaluate(self:MlflowCallback, args, state, control, **kw):
+    "Log the epochs the run lacks (starting it first if tracking was down until now)."
     if not (self.training and state.is_world_process_zero): return   # eval_only validations go through log_eval
     with self.guard(f'logging epoch {round(state.epoch or 0)}', 'epochs'):
         if not self.active: self._start()
