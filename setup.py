@@ -14,6 +14,7 @@ lic = licenses[cfg['license']]
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+onnx_requirements = shlex.split(cfg.get('onnx_requirements', ''))   # hfcls_export --format onnx
 console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split(',') if s.strip()]
 
 setuptools.setup(
@@ -30,7 +31,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['hfcls', 'hfcls.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'onnx': onnx_requirements, 'dev': dev_requirements + onnx_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
