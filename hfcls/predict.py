@@ -89,6 +89,10 @@ class Classifier:
 
     def __repr__(self): return f"Classifier({self.arch}, img_size={self.img_size}, {len(self.classes)} classes, from {self.path})"
 
+    def pixel_values(self, paths) -> torch.Tensor:
+        "The images at `paths` as the model sees them: a float tensor (N, 3, img_size, img_size)."
+        return torch.stack([self.eval_tfm(read_image(p)) for p in paths])
+
 # %% ../nbs/09a_predict.ipynb #a29b8057
 def _head_size(arch:str, state_dict:dict) -> int|None:
     "The number of outputs of the classifier head in a plain timm `state_dict` of `arch`, if it can be found."
@@ -121,7 +125,7 @@ def load_classifier(load_model:str|None=None, # checkpoint file (.pth); default:
     _, eval_tfm = get_transforms(data_config, img_size)
     return Classifier(model.eval(), arch, img_size, [str(c) for c in classes], data_config, eval_tfm, path)
 
-# %% ../nbs/09a_predict.ipynb #c745c285
+# %% ../nbs/09a_predict.ipynb #473164ee
 def inference_devices(device:str|None=None) -> list[torch.device]:
     "The devices `--device` selects for inference: one or more GPUs, or the CPU."
     kind, ids = parse_device(device)
@@ -130,12 +134,12 @@ def inference_devices(device:str|None=None) -> list[torch.device]:
     check_gpus(device)
     return [torch.device('cuda', i) for i in ids]
 
-# %% ../nbs/09a_predict.ipynb #7874ac9b
+# %% ../nbs/09a_predict.ipynb #0ca3778a
 def prediction_columns(topk:int) -> list[str]:
     "Columns of a predictions table: path, pred, prob, pred_2, prob_2, …, pred_K, prob_K, error."
     return ['path', 'pred', 'prob'] + [f'{c}_{i}' for i in range(2, topk + 1) for c in ('pred', 'prob')] + ['error']
 
-# %% ../nbs/09a_predict.ipynb #d115e483
+# %% ../nbs/09a_predict.ipynb #64f19e82
 class _ImageFiles(Dataset):
     "Items `(index, pixel_values or None, error)`: a file that cannot be read gives its error instead of raising."
     def __init__(self, paths, tfm): self.paths, self.tfm = paths, tfm
@@ -160,7 +164,7 @@ def _row(path, top:list, topk:int, error:str|None=None) -> dict:
     row['error'] = error
     return row
 
-# %% ../nbs/09a_predict.ipynb #64f19e82
+# %% ../nbs/09a_predict.ipynb #1be50aa6
 def _check_output(output) -> str|None:
     "The format of `output` ('csv' or 'json') from its suffix; None when there is no output file."
     if output is None: return None
@@ -172,7 +176,7 @@ def _auto_workers(n_images:int, batch_size:int) -> int:
     "Loader processes when unset: none for a batch or two (starting them costs more), else one per core, at most 8."
     return 0 if n_images <= 2 * batch_size else min(8, len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1)
 
-# %% ../nbs/09a_predict.ipynb #09636c1b
+# %% ../nbs/09a_predict.ipynb #f5adf28a
 def predict(source,                     # an image file, a folder (searched recursively), a glob, or a list of these
             load_model:str|None=None,   # checkpoint file (.pth); default: best.pth in `model_path`
             model_path:str='./models',  # folder holding best.pth
@@ -211,7 +215,7 @@ def predict(source,                     # an image file, a folder (searched recu
     if fmt: write_predictions(rows, output, k)
     return rows
 
-# %% ../nbs/09a_predict.ipynb #af85faf1
+# %% ../nbs/09a_predict.ipynb #f5becda2
 def write_predictions(rows:list[dict], # rows from `predict`
                       output,           # a .csv or .json file
                       topk:int,         # number of pred/prob pairs in each row
@@ -226,7 +230,7 @@ def write_predictions(rows:list[dict], # rows from `predict`
                 w.writeheader(); w.writerows(rows)
     return atomic_write(output, write)
 
-# %% ../nbs/09a_predict.ipynb #5fa812f2
+# %% ../nbs/09a_predict.ipynb #72000af1
 def _format_warning_as(prog:str):
     "`hfcls.train`'s one-line warning format, naming `prog`."
     return lambda *a, **kw: _format_warning(*a, **kw).replace('hfcls_train:', f'{prog}:', 1)
@@ -264,5 +268,5 @@ def main(argv:list|None=None):
         print(f"{r['path']}: " + ', '.join(f"{c} {p:.4f}" for c, p in top))
     print(f"{len(rows) - n_bad} images predicted" + (f", {n_bad} unreadable" if n_bad else '') + f": {args['output']}")
 
-# %% ../nbs/09a_predict.ipynb #72000af1
+# %% ../nbs/09a_predict.ipynb #a9e86c3f
 if __name__ == '__main__' and '__file__' in globals(): main()
