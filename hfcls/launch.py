@@ -34,7 +34,7 @@ def accelerate_command(argv:list, num_processes:int, port:int) -> list:
             '--num_machines', '1', '--mixed_precision', 'no', '--dynamo_backend', 'no', '--main_process_port', str(port),
             '-m', 'hfcls.train', *map(str, argv)]
 
-# %% ../nbs/08a_launch.ipynb #e8f4659d
+# %% ../nbs/08a_launch.ipynb #18eefe5c
 def run_launcher(cmd:list, env:dict|None=None) -> int:
     "Run a launcher command, forwarding its stderr with duplicate warnings and post-error tracebacks dropped; return its exit status."
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
@@ -52,7 +52,7 @@ def run_launcher(cmd:list, env:dict|None=None) -> int:
             elif term: continue                                 # the launcher's traceback about the signal
             sys.stderr.write(line); sys.stderr.flush()
         rc = proc.wait()
-        if term: rc = 130                                       # as a single process stopped by SIGTERM or Ctrl-C
+        if term: rc = 128 + term[0]                             # as a single process stopped by the signal: 143 for SIGTERM
     except BaseException:
         proc.terminate(); proc.wait(30)
         raise

@@ -90,12 +90,12 @@ class progress_bar:
         "Finish the bar."
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/06c_progress.ipynb #598485f2
+# %% ../nbs/06c_progress.ipynb #42e665cc
 _WIDTHS = dict(epoch=5, train_loss=10, valid_loss=10, accuracy=8, precision=9, recall=8, f1_score=8, learning_rate=13, time=7)
 
 def table_header() -> str:
     "The header line of the epoch table."
-    return '  '.join(f"{c:<{_WIDTHS[c]}}" for c in HISTORY_COLUMNS)
+    return '  '.join(f"{c:<{_WIDTHS[c]}}" for c in HISTORY_COLUMNS).rstrip()
 
 def table_row(row:dict) -> str:
     "One epoch of `history.csv` as a line of the table."
