@@ -296,6 +296,7 @@ class Site:
             for e in entries:
                 if isinstance(e, str) or (isinstance(e, dict) and 'href' in e and 'contents' not in e):
                     f = e if isinstance(e, str) else e['href']
+                    if f.endswith('.ipynb') and f not in self.page: continue   # not a notebook (any more): a build warning
                     page = self.page.get(f, re.sub(r'\.ipynb$', '.html', f))
                     text = e.get('text') if isinstance(e, dict) and e.get('text') else self.titles.get(f, Path(f).stem)
                     act = ' class="active" aria-current="page"' if page == current else ''
