@@ -14,6 +14,7 @@ from transformers.trainer_utils import EvalLoopOutput
 from fastcore.basics import patch
 
 from .core import HfclsError, warn, fault_point
+from .models import timm_state_dict
 from .optimizers import build_optimizer
 from .scheduler import YoloScheduler
 from .metrics import ValidationAccumulator
@@ -46,8 +47,11 @@ class HfclsTrainer(Trainer):
     def __init__(self, *args, hyp:dict, # the run keys (`hfcls.core.RUN_KEYS`) this run trains with
                  resume:dict|None=None, # the checkpoint dict a resumed run continues from
                  checkpointer=None, # the `CheckpointCallback` that writes the files when Trainer saves
+                 batch_transform=None, # training batches: `(pixel_values, labels) -> (pixel_values, targets)`; float targets are class probabilities
+                 ema=None, # a weight average with `module` and `update(model, step=)`: validated, saved and exported instead of the trained weights
                  **kwargs):
         self.hyp, self.resume, self.checkpointer = hyp, resume, checkpointer
+        self.batch_transform, self.ema = batch_transform, ema
         self.val_diagnostics, self.steps_per_epoch, self.train_sampler = None, None, None
         self._loss_sum, self._batches, self._epoch_t0, self._epoch_time0, self._resumed_epoch = None, 0, None, 0.0, None
         super().__init__(*args, **kwargs)
@@ -77,9 +81,12 @@ class HfclsTrainer(Trainer):
         return self.lr_scheduler
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        "Cross-entropy (with label smoothing) on the logits; adds the loss to the epoch's sum without a host sync."
-        out = model(pixel_values=inputs['pixel_values'])
-        loss = F.cross_entropy(out.logits.float(), inputs['labels'], label_smoothing=self.hyp.get('label_smoothing', 0.0))
+        "Cross-entropy (label-smoothed, or with the soft targets of `batch_transform`) on the logits; adds the loss to the epoch's sum without a host sync."
+        x, y = inputs['pixel_values'], inputs['labels']
+        if model.training and self.batch_transform is not None: x, y = self.batch_transform(x, y)
+        out = model(pixel_values=x)
+        soft = y.is_floating_point()      # class probabilities, smoothing already folded in
+        loss = F.cross_entropy(out.logits.float(), y.float() if soft else y, label_smoothing=0.0 if soft else self.hyp.get('label_smoothing', 0.0))
         if model.training:
             self._loss_sum += loss.detach()
             self._batches += 1
@@ -140,17 +147,23 @@ def epoch_seconds(self:HfclsTrainer) -> float:
 
 @patch
 def checkpoint_state(self:HfclsTrainer) -> dict:
-    "Extra state a resume needs beyond model, optimizer and RNG: the fp16 loss scaler."
+    "Extra state a resume needs beyond model, optimizer and RNG: the fp16 loss scaler; with an `ema`, the trained weights (`model` holds the average)."
     scaler = getattr(self.accelerator, 'scaler', None)
-    return dict(scaler=scaler.state_dict()) if scaler is not None else {}
+    st = dict(scaler=scaler.state_dict()) if scaler is not None else {}
+    if self.ema is not None:
+        st.update(model_raw=timm_state_dict(self.accelerator.unwrap_model(self.model)),
+                  ema=dict(decay=float(getattr(self.ema, 'decay', math.nan)), updates=self.state.global_step))
+    return st
 
 # %% ../nbs/07_trainer.ipynb #479f219f
 class _Bookkeeping(HfclsCallback):
-    "The trainer's own hooks: start each epoch's sums and sampler, and check that a resume landed where it should."
+    "The trainer's own hooks: start each epoch's sums and sampler, update the weight average, and check that a resume landed where it should."
     def on_train_begin(self, args, state, control, **kw): self.trainer._check_resume_position()
     def on_epoch_begin(self, args, state, control, **kw): self.trainer._begin_epoch()
     def on_step_end(self, args, state, control, **kw):
-        if self.trainer.step_in_epoch == 0: control.should_save = False   # an epoch end: the save follows validation
+        tr = self.trainer     # after the optimizer step; a save this step asks for comes after the update
+        if tr.ema is not None: tr.ema.update(tr.accelerator.unwrap_model(tr.model), step=state.global_step)
+        if tr.step_in_epoch == 0: control.should_save = False   # an epoch end: the save follows validation
 
 # %% ../nbs/07_trainer.ipynb #b965d09d
 @patch
@@ -310,5 +323,5 @@ def _ordered_logits(self:HfclsTrainer, ids:list, outs:list, n:int) -> np.ndarray
 
 @patch
 def eval_model(self:HfclsTrainer):
-    "The model validation, checkpoints and the export use."
-    return self.accelerator.unwrap_model(self.model)
+    "The model validation, checkpoints and the export use: the weight average when the trainer has one."
+    return self.ema.module if self.ema is not None else self.accelerator.unwrap_model(self.model)
