@@ -80,6 +80,11 @@ def hfcls_flags(
     def need(ok, msg):
         if not ok: raise HfclsError(msg)
     need(data_path, "--data_path is required")
+    for k in ('lr0', 'lrf', 'wd', 'momentum', 'warmup_epochs', 'warmup_bias_lr', 'warmup_momentum', 'val_split', 'label_smoothing',
+              'save_period', 'ema_decay', 'mixup', 'cutmix', 'mixup_prob', 'random_erase', 'drop_path', 'dropout'):
+        need(f[k] is None or math.isfinite(f[k]), f"--{k} must be a finite number, got {f[k]}")   # first: nan fails every range check
+    for k in ('pretrained_path', 'load_model', 'model_path'): need(f[k] is None or str(f[k]).strip(), f"--{k} is empty: give a path, or leave the flag out")
+    need(0 <= seed < 2**32, f"--seed must be between 0 and 4294967295 (2**32 - 1), got {seed}")
     for k in ('epochs', 'batch_size', 'img_size', 'accumulate'): need(f[k] >= 1, f"--{k} must be at least 1, got {f[k]}")
     for k in ('train_size', 'val_size'): need(f[k] is None or f[k] >= 1, f"--{k} must be at least 1, got {f[k]}")
     need(0 < val_split < 1, f"--val_split must be between 0 and 1, got {val_split}")
@@ -96,9 +101,6 @@ def hfcls_flags(
     need(0 < ema_decay < 1, f"--ema_decay must be in (0, 1), got {ema_decay}")
     need(batch_size % accumulate == 0, f"--batch_size {batch_size} must be a multiple of --accumulate {accumulate}")
     need(not (eval_only and lr_find), "--eval_only and --lr_find exclude each other")
-    for k in ('lr0', 'lrf', 'wd', 'momentum', 'warmup_epochs', 'val_split', 'label_smoothing', 'save_period', 'ema_decay',
-              'mixup', 'cutmix', 'mixup_prob', 'random_erase', 'drop_path', 'dropout'):
-        need(f[k] is None or math.isfinite(f[k]), f"--{k} must be a finite number, got {f[k]}")
     opts = {o.lower(): o for o in ('SGD', 'Adam', 'AdamW')}
     need(str(optimizer).lower() in opts, f"--optimizer must be one of SGD, Adam, AdamW, got {optimizer}")
     f['optimizer'] = opts[str(optimizer).lower()]
