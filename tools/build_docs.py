@@ -16,7 +16,7 @@ import argparse, html, json, os, re, shutil, subprocess, sys, time, traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = (('Tutorials', lambda n: 'tutorial' in n.lower()), ('Tests', lambda n: re.search(r'(^|_)test', n.lower())),
+SECTIONS = (('Tutorials', lambda n: 'tutorial' in n.lower()), ('Tests', lambda n: re.search(r'(^|_)test_', n.lower())),
             ('Reference', lambda n: True))   # the first rule that matches places a notebook; index.ipynb comes first
 
 # ---------------------------------------------------------------- notebooks and the sidebar

@@ -261,7 +261,7 @@ def main():
         if not info['styled']: fails.append(f'{rel}: styles.css not applied')
         if info['broken_images']: fails.append(f"{rel}: images that do not render: {info['broken_images']}")
         if info['errors']: fails.append(f"{rel}: browser errors: {info['errors'][:3]}")
-        if info['text_len'] < 200: fails.append(f"{rel}: almost no content ({info['text_len']} characters)")
+        if info['text_len'] < 80: fails.append(f"{rel}: almost no content ({info['text_len']} characters)")
     if 'scheduler.html' in results and results['scheduler.html']['plots'] < 1: fails.append('scheduler.html: no rendered plot')
     for r in REQUIRED + tuple(tutorials):
         if r in rels and r not in results: fails.append(f'{r}: not opened in the browser')
