@@ -99,7 +99,7 @@ def run_info(f:dict, plan:RunPlan, splits, args:TrainingArguments, workers:int, 
                 accumulate=args.gradient_accumulation_steps, model_path=f['model_path'], tracking=tracking,
                 resumed_from=plan.message if plan.kind in ('resume', 'finetune') else None)
 
-# %% ../nbs/08_training.ipynb #30aa1841
+# %% ../nbs/08_training.ipynb #0be7ac19
 @delegates(hfcls_flags)
 def train(**kwargs) -> dict:
     "Train (or, with `eval_only`, validate) an image classifier with the CLI's options; return the final metrics."
@@ -107,7 +107,7 @@ def train(**kwargs) -> dict:
     f = hfcls_flags(**kwargs)
     use_cpu = select_devices(f['device'])
     world = int(os.environ.get('WORLD_SIZE', 1))
-    model_path = prepare_model_path(f['model_path'])
+    model_path = prepare_model_path(f['model_path'], clean=int(os.environ.get('RANK', 0)) == 0)
     plan = plan_run(f, given, world)
     hyp = plan.hyp
     check_model_options(plan.arch, hyp['img_size'], hyp['drop_path'], hyp['dropout'])
