@@ -4,7 +4,7 @@
 
 # %% ../nbs/09b_export.ipynb #21640401
 from __future__ import annotations
-import argparse, json, os, shutil, sys, tempfile, warnings
+import argparse, json, os, sys, tempfile, warnings
 from pathlib import Path
 
 import torch

@@ -13,9 +13,10 @@ from fastcore.docments import docments
 from torch.utils.data import DataLoader, Dataset
 
 from .core import HfclsError, warn, atomic_write, parse_device, check_gpus
-from .data import get_transforms, load_rgb as read_image
+from .images import get_transforms, read_image
 from .models import create_model, load_timm_state_dict, plain_timm_keys
 from .callbacks import load_checkpoint
+from .progress import progress_bar
 from .train import _one_line_error, _format_warning
 
 # %% auto #0
@@ -201,15 +202,16 @@ def predict(source,                     # an image file, a folder (searched recu
     dl = DataLoader(_ImageFiles(paths, clf.eval_tfm), batch_size=batch_size, collate_fn=_collate,
                     num_workers=_auto_workers(len(paths), batch_size) if workers is None else workers,
                     pin_memory=devices[0].type == 'cuda')
-    rows = [None] * len(paths)
+    rows, bar = [None] * len(paths), progress_bar(total=len(paths), desc='predict', unit='img')
     with torch.inference_mode():
         for idx, x, errors in dl:
             for i, err in errors: rows[i] = _row(paths[i], [], k, err)
-            if x is None: continue
-            probs = net(x.to(devices[0], non_blocking=True)).float().softmax(-1)
-            top = probs.topk(k, dim=-1)
-            for i, ps, cs in zip(idx, top.values.tolist(), top.indices.tolist()):
-                rows[i] = _row(paths[i], [(clf.classes[c], p) for c, p in zip(cs, ps)], k)
+            if x is not None:
+                top = net(x.to(devices[0], non_blocking=True)).float().softmax(-1).topk(k, dim=-1)
+                for i, ps, cs in zip(idx, top.values.tolist(), top.indices.tolist()):
+                    rows[i] = _row(paths[i], [(clf.classes[c], p) for c, p in zip(cs, ps)], k)
+            bar.update(len(idx) + len(errors))
+    bar.close()
     if bad := sum(r['error'] is not None for r in rows):
         warn(f"could not read {bad} of {len(rows)} files (their rows have the reason in 'error')")
     if fmt: write_predictions(rows, output, k)
