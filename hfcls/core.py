@@ -102,7 +102,7 @@ def hfcls_flags(
     need(batch_size % accumulate == 0, f"--batch_size {batch_size} must be a multiple of --accumulate {accumulate}")
     need(not (eval_only and lr_find), "--eval_only and --lr_find exclude each other")
     opts = {o.lower(): o for o in ('SGD', 'Adam', 'AdamW')}
-    need(str(optimizer).lower() in opts, f"--optimizer must be one of SGD, Adam, AdamW, got {optimizer}")
+    need(str(optimizer).lower() in opts, f"--optimizer must be one of SGD, Adam, AdamW, got {optimizer!r}")
     f['optimizer'] = opts[str(optimizer).lower()]
     if pretrained_path: f['pretrained'] = True
     for k in ('data_path', 'pretrained_path', 'load_model', 'model_path', 'auto_augment'):
@@ -123,7 +123,7 @@ def parse_device(device:str|None) -> tuple:
     if device is None or str(device).strip() == '': return 'gpu', None
     d = str(device).strip().lower()
     if d == 'cpu': return 'cpu', 1
-    bad = f"--device must be 'cpu' or GPU ids like '0,1' (or 'cpu:N' for N CPU processes), got '{device}'"
+    bad = f"--device must be 'cpu' or GPU ids like '0,1' (or 'cpu:N' for N CPU processes), got {str(device)!r}"
     if d.startswith('cpu:'):
         n = d[4:].strip()
         if not n.isdigit() or int(n) < 1: raise HfclsError(bad)
@@ -144,6 +144,7 @@ def check_gpus(device:str|None):
     kind, ids = parse_device(device)
     if kind == 'cpu' or ids is None: return
     n = gpu_count()
+    device = ','.join(map(str, ids))   # as parsed: a value with odd spacing or line breaks still prints on one line
     if n == 0: raise HfclsError(f"--device {device}: no CUDA GPU is available on this machine (use --device cpu, or cpu:N for N CPU processes)")
     missing = [i for i in ids if i >= n]
     if missing: raise HfclsError(f"--device {device}: GPU {','.join(map(str, missing))} does not exist; this machine has {n} GPU(s), ids 0..{n-1}")

@@ -24,6 +24,7 @@ The same command again resumes from --model_path/last.pth; SIGTERM or Ctrl-C wri
 
 def _one_line_error(prog):
     def error(message):
+        message = message.replace('\r', '\\r').replace('\n', '\\n')   # one line, even for an argument holding a line break
         print(f"{prog}: error: {message} (see {prog} --help)", file=sys.stderr)
         sys.exit(2)
     return error
