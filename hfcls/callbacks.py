@@ -125,7 +125,7 @@ class CheckpointCallback(HfclsCallback):
             diag = getattr(tr, 'val_diagnostics', None) or {}
             if 'confusion' in diag: self.extras['best_confusion'] = diag['confusion']
 
-# %% ../nbs/06_callbacks.ipynb #95e0be0b
+# %% ../nbs/06_callbacks.ipynb #188e2349
 def _gather(trainer, obj) -> list:
     "`obj` from every process, in rank order (a list of one outside multi-process runs)."
     if trainer.args.world_size <= 1: return [obj]
@@ -149,7 +149,7 @@ def save(self:CheckpointCallback, trainer, model, optimizer):
     if getattr(self, 'improved', False): atomic_write(self.model_path/'best.pth', lambda tmp: link_or_copy(path, tmp))
     write_history(self.model_path/'history.csv', self.history)
 
-# %% ../nbs/06_callbacks.ipynb #aa5c3bab
+# %% ../nbs/06_callbacks.ipynb #f31fdf09
 @patch
 def restore(self:CheckpointCallback, ckpt:dict, write:bool=False):
     "Continue from a checkpoint: best loss/epoch and history up to its epoch; with `write`, repair `best.pth` and `history.csv`."

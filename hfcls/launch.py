@@ -34,18 +34,23 @@ def accelerate_command(argv:list, num_processes:int, port:int) -> list:
             '--num_machines', '1', '--mixed_precision', 'no', '--dynamo_backend', 'no', '--main_process_port', str(port),
             '-m', 'hfcls.train', *map(str, argv)]
 
-# %% ../nbs/08a_launch.ipynb #18eefe5c
+# %% ../nbs/08a_launch.ipynb #7a987f4d
 def run_launcher(cmd:list, env:dict|None=None) -> int:
     "Run a launcher command, forwarding its stderr with duplicate warnings and post-error tracebacks dropped; return its exit status."
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
-    error, seen, term = None, set(), []
+    error, seen, term, stopped = None, set(), [], None
     def on_term(signum, frame): term.append(signum); proc.send_signal(signal.SIGTERM)
     try: old_term = signal.signal(signal.SIGTERM, on_term)
     except ValueError: old_term = None   # not the main thread: cannot handle signals here
     try:
         for line in io.TextIOWrapper(proc.stderr, errors='replace', newline=''):   # newline='': progress bars keep their \r
             if error is not None: continue                      # the launcher's report on the failed children
+            if stopped is not None and not line.startswith('hfcls'): continue   # its report on the processes that stopped
             if line.startswith('hfcls_train: error:'): error = line
+            elif line.startswith('hfcls_train: stopped by SIG'):   # every process stopped on a signal after its checkpoint
+                stopped = getattr(signal, line.split()[3], None) or stopped
+                if line in seen: continue
+                seen.add(line)
             elif line.startswith('hfcls_train:'):               # the same warning (or "interrupted") from every process: once
                 if line in seen: continue
                 seen.add(line)
@@ -53,6 +58,7 @@ def run_launcher(cmd:list, env:dict|None=None) -> int:
             sys.stderr.write(line); sys.stderr.flush()
         rc = proc.wait()
         if term: rc = 128 + term[0]                             # as a single process stopped by the signal: 143 for SIGTERM
+        elif stopped and rc: rc = 128 + int(stopped)            # a signal some processes got: all stopped, as one process would
     except BaseException:
         proc.terminate(); proc.wait(30)
         raise
