@@ -28,42 +28,49 @@ IMAGE_SUFFIXES = frozenset({'.jpg', '.jpeg', '.jfif', '.png', '.bmp', '.gif', '.
 
 def _is_image_name(name:str) -> bool: return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
 
-def _walk_images(folder:str) -> list[str]:
-    "Image files under `folder`, recursively, sorted, skipping hidden names; each real folder is visited once."
+def _walk_images(folder:str) -> list[tuple]:
+    "Sorted `(path, (device, inode))` of the image files under `folder`, recursively, skipping hidden names; each real folder is visited once."
     out, stack, seen = [], [folder], set()
     while stack:
         d = stack.pop()
-        st = os.stat(d)
-        if (st.st_dev, st.st_ino) in seen: continue
-        seen.add((st.st_dev, st.st_ino))
-        with os.scandir(d) as it:
-            for e in it:
-                if e.name.startswith('.'): continue
-                if e.is_dir(): stack.append(e.path)
-                elif _is_image_name(e.name) and e.is_file(): out.append(e.path)
+        try:
+            st = os.stat(d)
+            if (st.st_dev, st.st_ino) in seen: continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(d))
+        except OSError as e:
+            warn(f"skipped folder {d}: {e.strerror}"); continue
+        for e in entries:
+            if e.name.startswith('.'): continue
+            if e.is_dir(): stack.append(e.path)
+            elif _is_image_name(e.name) and e.is_file(): out.append((e.path, (st.st_dev, e.inode())))
     return sorted(out)
 
 # %% ../nbs/09a_predict.ipynb #c50afb5c
 def _has_magic(s:str) -> bool: return any(c in s for c in '*?[')
 
+def _file_key(p:str) -> tuple:
+    st = os.stat(p)
+    return st.st_dev, st.st_ino
+
 def list_images(source) -> list[Path]:
-    "Image files named by `source`: an image file, a folder (recursive), a glob, or a list of these."
+    "Image files named by `source`: an image file, a folder (recursive), a glob, or a list of these; each file once."
     sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     if not sources: raise HfclsError("no source given: name an image file, a folder or a glob")
-    found = {}
+    found = {}   # (device, inode) -> the first name the file was found by
     for s in (os.path.expanduser(os.fspath(s)) for s in sources):
-        if os.path.isdir(s): paths = _walk_images(s)
-        elif os.path.isfile(s): paths = [s]
+        if os.path.isdir(s): items = _walk_images(s)
+        elif os.path.isfile(s): items = [(s, _file_key(s))]
         elif _has_magic(s):
             import glob
-            paths = []
+            items = []
             for m in sorted(glob.glob(s, recursive=True)):
-                if os.path.isdir(m): paths += _walk_images(m)
-                elif _is_image_name(m) and not os.path.basename(m).startswith('.'): paths.append(m)
+                if os.path.isdir(m): items += _walk_images(m)
+                elif _is_image_name(m) and not os.path.basename(m).startswith('.'): items.append((m, _file_key(m)))
         else: raise HfclsError(f"source not found: {s}")
-        if not paths: raise HfclsError(f"no images found in {s} (looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
-        found.update(dict.fromkeys(paths))
-    return [Path(p) for p in found]
+        if not items: raise HfclsError(f"no images found in {s} (looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
+        for p, key in items: found.setdefault(key, p)
+    return [Path(p) for p in found.values()]
 
 # %% ../nbs/09a_predict.ipynb #a4b050c6
 def resolve_model_file(load_model:str|None=None, model_path:str='./models') -> Path:
