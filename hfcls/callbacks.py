@@ -99,14 +99,14 @@ def link_or_copy(src, dst):
     try: os.link(src, dst)
     except OSError: shutil.copyfile(src, dst)
 
-# %% ../nbs/06_callbacks.ipynb #f8c76010
+# %% ../nbs/06_callbacks.ipynb #0755fbb2
 class CheckpointCallback(HfclsCallback):
     "Keep the history and the best epoch; write `last.pth`, `best.pth` and `history.csv` in `model_path` when the trainer saves."
     def __init__(self, model_path, arch:str, img_size:int, classes:list, flags:dict|None=None):
         self.model_path, self.arch, self.img_size, self.classes = Path(model_path), arch, img_size, list(classes)
         self.flags = flags or {}
-        self.history, self.best_loss, self.best_epoch, self.extras = [], math.inf, 0, {}
-        self.lr = math.nan
+        self.history, self.best_loss, self.best_epoch, self.lr = [], math.inf, 0, math.nan
+        self.extras = dict(segments=[dict(epoch=0, step=0, epochs=self.flags.get('epochs'))])   # where each start of the run began
 
     def on_log(self, args, state, control, logs=None, **kw):
         if logs and 'learning_rate' in logs: self.lr = float(logs['learning_rate'])
@@ -149,7 +149,7 @@ def save(self:CheckpointCallback, trainer, model, optimizer):
     if getattr(self, 'improved', False): atomic_write(self.model_path/'best.pth', lambda tmp: link_or_copy(path, tmp))
     write_history(self.model_path/'history.csv', self.history)
 
-# %% ../nbs/06_callbacks.ipynb #f31fdf09
+# %% ../nbs/06_callbacks.ipynb #9924566d
 @patch
 def restore(self:CheckpointCallback, ckpt:dict, write:bool=False):
     "Continue from a checkpoint: best loss/epoch and history up to its epoch; with `write`, repair `best.pth` and `history.csv`."
@@ -157,6 +157,8 @@ def restore(self:CheckpointCallback, ckpt:dict, write:bool=False):
     self.best_epoch = int(ckpt.get('best_epoch', ckpt['epoch']))
     self.extras.update({k: ckpt[k] for k in ('best_confusion', 'mlflow_run_id') if k in ckpt})
     self.history = [r for r in ckpt.get('history') or [] if r['epoch'] <= ckpt['epoch']]
+    start = dict(epoch=int(ckpt['epoch']), step=int(ckpt.get('step_in_epoch') or 0), epochs=self.flags.get('epochs'))
+    self.extras['segments'] = [g for g in ckpt.get('segments') or [dict(epoch=0, step=0, epochs=None)] if (g['epoch'], g['step']) < (start['epoch'], start['step'])] + [start]
     if not write: return
     last, best = self.model_path/'last.pth', self.model_path/'best.pth'
     if self.best_epoch == ckpt['epoch'] and not ckpt.get('step_in_epoch') and last.exists():
