@@ -19,7 +19,7 @@ from .folders import ImageItems, ImageFolderIndex, scan_image_folder, _class_dir
 
 # %% auto #0
 __all__ = ['VAL_DIR_NAMES', 'SPLIT_RECORD_FILES', 'SPLIT_RECORD_COLUMNS', 'find_split_dirs', 'stratified_indices',
-           'stratified_split', 'DataSplits', 'write_split_record', 'read_split_record', 'load_image_splits',
+           'stratified_split', 'DataSplits', 'load_image_splits', 'write_split_record', 'read_split_record',
            'ImageClassificationDataset', 'default_workers', 'make_digits_folder', 'sample_digits_path']
 
 # %% ../nbs/01_data.ipynb #e49b0a8d
@@ -98,7 +98,28 @@ def _found_images(data_path) -> tuple[Path, ImageItems, ImageItems|None, list[st
     val.labels = np.array([classes.index(c) for c in va.classes], np.int32)[val.labels]
     return root, tr.items.with_prefix(f'{train_dir.name}/', root), val, classes
 
-# %% ../nbs/01_data.ipynb #12fd3f82
+# %% ../nbs/01_data.ipynb #ed05e552
+def load_image_splits(data_path,            # `train/` + `val/` (or `valid/`, `validation/`), or one folder of class folders
+                      train_size:int=None,  # cap on training images (stratified, seeded); None = all
+                      val_size:int=None,    # cap on validation images; None = all
+                      val_split:float=0.2,  # fraction held out when there is no validation folder
+                      seed:int=42,          # seeds the split and the caps
+                      record=None,          # a run folder: reuse the split recorded there, if any (when resuming; see below)
+                     ) -> DataSplits:
+    "Scan, split and cap a dataset root into `DataSplits`, or reuse the split recorded in `record`."
+    root, train_all, val_all, classes = _found_images(data_path)
+    rec = None if record is None else read_split_record(record)
+    if rec is not None:
+        capped = train_size is not None or val_size is not None
+        return DataSplits(*_apply_record(rec, record, root, classes, train_all, val_all, capped, val_split, seed), classes, root)
+    if val_all is None:
+        tr, va = stratified_split(train_all.labels, val_split, seed)
+        train_all, val_all = train_all.subset(tr), train_all.subset(va)
+    train = train_all.subset(stratified_indices(train_all.labels, train_size, seed))
+    val = val_all.subset(stratified_indices(val_all.labels, val_size, seed))
+    return DataSplits(train, val, classes, root)
+
+# %% ../nbs/01_data.ipynb #180dab3c
 SPLIT_RECORD_FILES = {'train': 'train_files.csv', 'val': 'val_files.csv'}
 SPLIT_RECORD_COLUMNS = ('path', 'label', 'class')
 
@@ -110,7 +131,6 @@ def write_split_record(folder, splits:DataSplits) -> list[Path]:
     def write(tmp, items):
         with open(tmp, 'w', newline='', encoding='utf-8', errors='surrogateescape') as f:
             w = csv.writer(f); w.writerow(SPLIT_RECORD_COLUMNS); w.writerows(rows(items))
-            f.flush(); os.fsync(f.fileno())
     return [atomic_write(Path(folder)/SPLIT_RECORD_FILES[s], lambda tmp, it=it: write(tmp, it)) for s, it in (('train', splits.train), ('val', splits.val))]
 
 def read_split_record(folder) -> dict|None:
@@ -134,7 +154,7 @@ def read_split_record(folder) -> dict|None:
         out[s] = (paths, np.array(labels, np.int32), names)
     return out
 
-# %% ../nbs/01_data.ipynb #96fe99d5
+# %% ../nbs/01_data.ipynb #9d87ba6b
 def _hash_frac(seed:int, rel:str) -> float:
     "A number in [0, 1) fixed by `seed` and the path `rel`: a new file goes to val when it is below `val_split`."
     h = hashlib.blake2b(os.fsencode(rel), digest_size=8, key=str(seed).encode()[:64])
@@ -173,33 +193,14 @@ def _apply_record(rec:dict, folder, root:Path, classes:list, train_all:ImageItem
     items = lambda ps: ImageItems.from_paths(ps, [found[p] for p in ps], root=root)
     return items(kept['train']), items(kept['val'])
 
-# %% ../nbs/01_data.ipynb #478adb33
-def load_image_splits(data_path,            # `train/` + `val/` (or `valid/`, `validation/`), or one folder of class folders
-                      train_size:int=None,  # cap on training images (stratified, seeded); None = all
-                      val_size:int=None,    # cap on validation images; None = all
-                      val_split:float=0.2,  # fraction held out when there is no validation folder
-                      seed:int=42,          # seeds the split and the caps
-                      record=None,          # a run folder: reuse the split recorded there, if any (when resuming)
-                     ) -> DataSplits:
-    "Scan, split and cap a dataset root into `DataSplits`, or reuse the split recorded in `record`."
-    root, train_all, val_all, classes = _found_images(data_path)
-    rec = None if record is None else read_split_record(record)
-    if rec is not None:
-        capped = train_size is not None or val_size is not None
-        return DataSplits(*_apply_record(rec, record, root, classes, train_all, val_all, capped, val_split, seed), classes, root)
-    if val_all is None:
-        tr, va = stratified_split(train_all.labels, val_split, seed)
-        train_all, val_all = train_all.subset(tr), train_all.subset(va)
-    train = train_all.subset(stratified_indices(train_all.labels, train_size, seed))
-    val = val_all.subset(stratified_indices(val_all.labels, val_size, seed))
-    return DataSplits(train, val, classes, root)
-
 # %% ../nbs/01_data.ipynb #ba60c7d4
 class ImageClassificationDataset(Dataset):
     "Images read with `read_image` and `transform`; key `i` or `(i, epoch)` gives `dict(pixel_values, labels, idx)`."
-    def __init__(self, items, labels=None, transform=None,
-                 seed:int=0,   # with `rank`, epoch and index, sets each sample's augmentation
-                 rank:int=0):  # this process's rank: each rank augments differently
+    def __init__(self, items,          # `ImageItems` (or a list of image paths)
+                 labels=None,          # one int per item; default `items.labels`
+                 transform=None,       # e.g. from `get_transforms`; None returns the decoded uint8 tensor
+                 seed:int=0,           # with `rank`, epoch and index, sets each sample's augmentation
+                 rank:int=0):          # this process's rank: each rank augments differently
         self.items = items if isinstance(items, ImageItems) else ImageItems.from_paths(items)
         self.labels = self.items.labels if labels is None else np.asarray(labels, np.int64)
         if len(self.items) != len(self.labels): raise HfclsError(f"{len(self.items)} items but {len(self.labels)} labels")
@@ -209,7 +210,7 @@ class ImageClassificationDataset(Dataset):
 
     def sample_seed(self, i:int, epoch:int) -> int:
         "The 64-bit seed of sample `i`'s augmentation in `epoch`."
-        return int(np.random.SeedSequence([self.seed % 2**64, self.rank, epoch, i]).generate_state(1, np.uint64)[0])
+        return int(np.random.SeedSequence([self.seed % 2**64, self.rank, int(epoch), int(i)]).generate_state(1, np.uint64)[0])
 
     def _transformed(self, img, i, epoch):
         "`transform(img)`, its randomness seeded for `(i, epoch)` without touching the process's generators."
