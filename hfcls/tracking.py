@@ -4,7 +4,7 @@
 
 # %% ../nbs/06a_tracking.ipynb #12ce28cf
 from __future__ import annotations
-import contextlib, datetime, getpass, json, logging, os, re, shlex, tempfile, time
+import contextlib, datetime, getpass, json, logging, os, re, shlex, time
 from collections import Counter
 from pathlib import Path
 
@@ -16,12 +16,12 @@ from mlflow.exceptions import MlflowException
 import hfcls
 from .core import warn, fault_point, mask_secrets, SECRET_KEY
 from .callbacks import HfclsCallback, FASTAI_NAMES
-from .scheduler import plot_lr_schedule
+from .plots import RUN_PLOTS, save_run_plots
 from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'BOUNDED_HTTP', 'resolve_tracking_uri', 'run_params', 'run_tags', 'default_run_name', 'epoch_metrics',
-           'scoped_env', 'TrackingGuard', 'plot_confusion_matrix', 'save_run_plots', 'MlflowCallback', 'complete_run']
+           'scoped_env', 'TrackingGuard', 'MlflowCallback', 'complete_run']
 
 # %% ../nbs/06a_tracking.ipynb #fdd46657
 def resolve_tracking_uri(uri:str|None=None, # --mlflow_tracking_uri
@@ -102,49 +102,6 @@ class TrackingGuard:
             self.failing = False
         finally:
             self.seconds[kind] += time.perf_counter() - t0; self.calls[kind] += 1
-
-# %% ../nbs/06a_tracking.ipynb #ca7c1b4a
-def _agg_figure(figsize):
-    from matplotlib.figure import Figure
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    fig = Figure(figsize=figsize); FigureCanvasAgg(fig)
-    return fig
-
-def plot_confusion_matrix(cm, # (C, C) counts, rows = true class, columns = predicted
-                          classes:list, # class names, in label order
-                          title:str='confusion matrix',
-                          path=None, # save the figure there (PNG) if given
-                         ):
-    "Draw a confusion matrix with scikit-learn's `ConfusionMatrixDisplay` on an Agg figure; return the figure."
-    import numpy as np
-    from sklearn.metrics import ConfusionMatrixDisplay
-    cm = np.asarray(cm.cpu() if hasattr(cm, 'cpu') else cm)
-    C = len(classes)
-    side = min(max(6.0, 0.45 * C + 2), 40.0)
-    fig = _agg_figure((side, side * 0.85))
-    ax = fig.add_subplot()
-    ConfusionMatrixDisplay(cm, display_labels=[str(c) for c in classes] if C <= 100 else None).plot(
-        ax=ax, include_values=C <= 30, cmap='Blues', xticks_rotation='vertical' if C > 10 else 'horizontal', colorbar=True)
-    if C > 100: ax.set(xticks=[], yticks=[])
-    ax.set_title(title)
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, format='png', dpi=100)
-    return fig
-
-def save_run_plots(folder, ckpt_cb, schedule:dict|None=None) -> list:
-    "Write `lr_schedule.png` (if `schedule`, a `YoloScheduler.schedule`) and `confusion_matrix.png` of the best epoch to `folder`."
-    folder, out = Path(folder), []
-    if schedule:
-        fig = _agg_figure((8, 4))
-        plot_lr_schedule(**schedule, ax=fig.add_subplot())
-        fig.savefig(folder/'lr_schedule.png', format='png', dpi=100)
-        out.append(folder/'lr_schedule.png')
-    cm = ckpt_cb.extras.get('best_confusion')
-    if cm is not None:
-        plot_confusion_matrix(cm, ckpt_cb.classes, path=folder/'confusion_matrix.png',
-                              title=f"best epoch {ckpt_cb.best_epoch}: valid_loss {ckpt_cb.best_loss:.4f}")
-        out.append(folder/'confusion_matrix.png')
-    return out
 
 # %% ../nbs/06a_tracking.ipynb #73f71575
 class MlflowCallback(HfclsCallback):
@@ -264,12 +221,12 @@ def on_save(self:MlflowCallback, args, state, control, **kw):
 def _log_files(self:MlflowCallback, trainer=None):
     "Upload the run's files and plots (the model files unless --skip_mlflow_model_upload)."
     c, mp, skip = self._client(), Path(self.ckpt_cb.model_path), self.flags.get('skip_mlflow_model_upload')
-    files = ([] if skip else [mp/'best.pth']) + [mp/'history.csv', mp/'val_diagnostics.json']
-    for f in files:
+    files = ([] if skip else [mp/'best.pth']) + [mp/'history.csv', mp/'val_diagnostics.json', mp/'per_class.csv']
+    plots, hist = [mp/n for n in RUN_PLOTS], mp/'history.csv'
+    if any(not p.is_file() or hist.is_file() and p.stat().st_mtime < hist.stat().st_mtime for p in plots):
+        plots = save_run_plots(mp, self.ckpt_cb)   # not drawn by train() (yet), or stale
+    for f in files + plots:
         if f.is_file(): c.log_artifact(self.run_id, str(f)); fault_point('mlflow_upload')
-    sched = getattr(getattr(trainer, 'lr_scheduler', None), 'schedule', None)
-    with tempfile.TemporaryDirectory() as d:
-        for f in save_run_plots(d, self.ckpt_cb, sched): c.log_artifact(self.run_id, str(f))
     if not skip and (mp/'best_model').is_dir(): c.log_artifacts(self.run_id, str(mp/'best_model'), 'best_model')
 
 @patch
