@@ -169,7 +169,8 @@ def lr_schedule_explorer(**defaults):
     def redraw(**kw):
         with out:
             out.clear_output(wait=True)
-            display(plot_lr_schedule(**kw))
+            out.figure = plot_lr_schedule(**kw)    # the figure shown, for tests and for saving
+            display(out.figure)
     W.interactive_output(redraw, ctl)
     keys = list(ctl)
     return W.VBox([W.HBox([W.VBox([ctl[k] for k in keys[:5]]), W.VBox([ctl[k] for k in keys[5:]])]), out])
