@@ -177,7 +177,7 @@ def _colour_augment(auto_augment, color_jitter, timm_kw) -> list:
     if auto_augment:
         try: secondary = create_transform(is_training=True, auto_augment=auto_augment, color_jitter=color_jitter, separate=True, **timm_kw)[1]
         except (AssertionError, ValueError, KeyError) as e:
-            raise HfclsError(f"unknown --auto_augment policy '{auto_augment}' ({e or 'timm refused it'}): use a timm policy "
+            raise HfclsError(f"unknown --auto_augment policy '{auto_augment}' ({str(e) or 'timm refused it'}): use a timm policy "
                              "such as rand-m9-mstd0.5-inc1, augmix-m5-w4-d2, original, v0, 3a, or trivialaugment") from None
         return [TimmPilTransform(secondary)]
     if color_jitter is None: return []

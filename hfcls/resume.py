@@ -14,7 +14,7 @@ from .scheduler import yolo_lf
 
 # %% auto #0
 __all__ = ['prepare_model_path', 'newest_good_checkpoint', 'resume_keys', 'extension_warning', 'check_resume_world_size',
-           'RunPlan', 'plan_run', 'check_checkpoint_fits']
+           'RunPlan', 'plan_run', 'check_start_options', 'check_checkpoint_fits']
 
 # %% ../nbs/07a_resume.ipynb #a8de9258
 _LEFTOVERS = ('.*.tmp', '.best_model.*')
@@ -140,6 +140,29 @@ def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
     if w := extension_warning(hyp, old_epochs, f['epochs'], done): warn(w)
     where = f"epoch {done + 1}, step {step}" if step else f"the end of epoch {done}"
     return RunPlan('resume', hyp, arch, path, ckpt, f"resuming {path} at {where} (of {f['epochs']} epochs)")
+
+# %% ../nbs/07a_resume.ipynb #626a5881
+def check_start_options(plan:RunPlan, flags:dict):
+    "Fail fast on weights, augmentation or a fine-tune the run could only refuse after the data scan."
+    from hfcls.models import cached_weights_file, plain_timm_keys
+    from hfcls.images import get_transforms
+    f, h = flags, plan.hyp
+    if plan.kind == 'finetune' and plan.ckpt.get('arch') not in (None, plan.arch):
+        raise HfclsError(f"{plan.ckpt_path} is a checkpoint for --arch {plan.ckpt['arch']}: fine-tuning it needs --arch {plan.ckpt['arch']}")
+    if plan.kind == 'fresh' and f['pretrained_path']:
+        from timm.models import load_state_dict
+        p = Path(f['pretrained_path'])
+        if not p.is_file(): raise HfclsError(f"pretrained weights file not found: {p}")
+        try: plain_timm_keys(load_state_dict(str(p), weights_only=True))
+        except Exception as e:
+            from hfcls.core import why_unloadable
+            raise HfclsError(f"cannot read pretrained weights {p}: {why_unloadable(e)}") from None
+    elif plan.kind == 'fresh' and f['pretrained'] and cached_weights_file(plan.arch) is None:
+        from hfcls.models import create_model
+        create_model(plan.arch, ['a', 'b'], pretrained=True)     # raises the one-line error naming both remedies
+    if h.get('auto_augment') or h.get('random_erase'):
+        get_transforms(dict(mean=(0.5,) * 3, std=(0.5,) * 3, interpolation='bilinear', crop_pct=0.875), h['img_size'],
+                       auto_augment=h['auto_augment'], re_prob=h['random_erase'] or 0.)
 
 # %% ../nbs/07a_resume.ipynb #2c0313e2
 def check_checkpoint_fits(ckpt:dict, path, arch:str, classes:list, auto:bool=False):
