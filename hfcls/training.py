@@ -20,6 +20,7 @@ from .progress import ProgressCallback
 from .interrupts import GracefulStop, StopCallback, TrainingStopped
 from .trainer import HfclsTrainer
 from .resume import RunPlan, plan_run, prepare_model_path, check_checkpoint_fits
+from .recipes import TrainingRecipe, training_recipe, freeze_epochs_for
 
 # %% auto #0
 __all__ = ['select_devices', 'training_args', 'build_model', 'build_datasets', 'run_info', 'train', 'export_best',
@@ -60,7 +61,7 @@ def training_args(f:dict, # validated flags
         dataloader_num_workers=workers, dataloader_persistent_workers=workers > 0,
         dataloader_prefetch_factor=4 if workers > 0 else None, dataloader_pin_memory=cuda,
         accelerator_config=dict(non_blocking=cuda), remove_unused_columns=False, max_grad_norm=10.0,
-        ddp_find_unused_parameters=False, disable_tqdm=True, log_level='warning')
+        ddp_find_unused_parameters=hyp.get('freeze_epochs', 0) > 0, disable_tqdm=True, log_level='warning')
 
 # %% ../nbs/08_training.ipynb #e2a9f11e
 def build_model(plan:RunPlan, # what this run does
@@ -73,7 +74,7 @@ def build_model(plan:RunPlan, # what this run does
                          pretrained_path=str(plan.ckpt_path) if plan.kind == 'finetune' else f['pretrained_path'] if fresh else None,
                          img_size=h['img_size'], drop_path=h['drop_path'], dropout=h['dropout'])
     if not fresh:
-        try: load_timm_state_dict(model, plan.ckpt['model'])
+        try: load_timm_state_dict(model, plan.ckpt['model_raw'] if plan.kind == 'resume' and 'model_raw' in plan.ckpt else plan.ckpt['model'])
         except RuntimeError as e:
             why = next((l.strip() for l in str(e).splitlines()[1:] if l.strip()), str(e))[:200]
             raise HfclsError(f"{plan.ckpt_path} does not fit --arch {plan.arch} with {len(classes)} classes: {why}") from None
@@ -110,6 +111,7 @@ def train(**kwargs) -> dict:
     model_path = prepare_model_path(f['model_path'], clean=int(os.environ.get('RANK', 0)) == 0)
     plan = plan_run(f, given, world)
     hyp = plan.hyp
+    hyp['freeze_epochs'] = freeze_epochs_for(plan.kind, f['pretrained'], hyp['freeze_epochs'], f['epochs'])
     check_model_options(plan.arch, hyp['img_size'], hyp['drop_path'], hyp['dropout'])
     workers = f['workers'] if f['workers'] is not None else default_workers(int(os.environ.get('LOCAL_WORLD_SIZE', world)))
     args = training_args(f, hyp, use_cpu, world, workers)
@@ -124,6 +126,7 @@ def train(**kwargs) -> dict:
     if args.process_index == 0 and plan.kind != 'eval': write_split_record(model_path, splits)
     model = build_model(plan, f, splits.classes)
     train_ds, val_ds = build_datasets(model, splits, hyp, args.process_index)
+    recipe = training_recipe(hyp, model, len(splits.classes), args.device, plan.ckpt if plan.kind == 'resume' else None) if plan.kind != 'eval' else TrainingRecipe()
 
     run_flags = {**f, **hyp, 'arch': plan.arch, 'world_size': world, 'data_path': str(Path(f['data_path']).resolve())}
     ckpt_cb = CheckpointCallback(model_path, plan.arch, hyp['img_size'], splits.classes, flags=run_flags)
@@ -138,8 +141,9 @@ def train(**kwargs) -> dict:
                                  run_id=plan.ckpt.get('mlflow_run_id') if plan.kind == 'resume' else None)
         callbacks.append(tracker)
     callbacks.append(ProgressCallback(ckpt_cb, run_info(f, plan, splits, args, workers, tracker and tracker.where)))
-    trainer = HfclsTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds, callbacks=callbacks, hyp=hyp,
-                           resume=plan.ckpt if plan.kind == 'resume' else None, checkpointer=ckpt_cb)
+    trainer = HfclsTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds, callbacks=callbacks + recipe.callbacks, hyp=hyp,
+                           resume=plan.ckpt if plan.kind == 'resume' else None, checkpointer=ckpt_cb,
+                           ema=recipe.ema, batch_transform=recipe.batch_transform)
     try:
         if plan.kind == 'eval': return eval_only(trainer, plan, tracker)
         with stop: trainer.train()
