@@ -41,7 +41,7 @@ class EpochSampler(Sampler):
         e = self.epoch
         return ((i, e) for i in self.order(e).tolist())
 
-# %% ../nbs/07_trainer.ipynb #2d64bd40
+# %% ../nbs/07_trainer.ipynb #2a2d95ac
 class HfclsTrainer(Trainer):
     "HF `Trainer` with the YOLO optimizer/schedule, a seeded epoch sampler, exact validation and step-exact resume from `last.pth`."
     def __init__(self, *args, hyp:dict, # the run keys (`hfcls.core.RUN_KEYS`) this run trains with
@@ -60,6 +60,10 @@ class HfclsTrainer(Trainer):
         self.add_callback(_Bookkeeping())
         for cb in self.callback_handler.callbacks:
             if isinstance(cb, HfclsCallback): cb.trainer = self
+
+    def floating_point_ops(self, inputs) -> int:
+        "Not counted: Trainer would walk every parameter at every step to estimate FLOPs nobody reads here."
+        return 0
 
     def create_optimizer(self, model=None):
         "Three parameter groups (decayed weights, norm weights, biases) and the `--optimizer`; a resumed run loads its state."
@@ -179,7 +183,7 @@ def _begin_epoch(self:HfclsTrainer):
     self._epoch_t0 = time.time()
     if self.train_sampler is not None: self.train_sampler.set_epoch(self.epochs_done)
 
-# %% ../nbs/07_trainer.ipynb #1e321c5b
+# %% ../nbs/07_trainer.ipynb #67f15b30
 @patch
 def train(self:HfclsTrainer, **kwargs):
     "Train; a trainer built with `resume` continues that checkpoint's run at its exact step."
@@ -231,9 +235,7 @@ def _load_scaler(self:HfclsTrainer, checkpoint):
 def _load_rng_state(self:HfclsTrainer, checkpoint):
     "This process's RNG states from the checkpoint (Trainer calls this where the interrupted run stood)."
     states, rank = (self.resume or {}).get('rng') or [], self.args.process_index
-    if rank < len(states) and len(states) == self.args.world_size: set_rng_state(states[rank])
-    elif states: warn(f"the checkpoint has RNG states for {len(states)} process(es), this run has {self.args.world_size}: "
-                      "dropout and mixup draws will differ from the uninterrupted run")
+    if rank < len(states) and len(states) == self.args.world_size: set_rng_state(states[rank])   # else the run plan has warned
 
 @patch
 def _check_resume_position(self:HfclsTrainer):
