@@ -167,7 +167,20 @@ class TimmPilTransform:
         return v2.functional.pil_to_tensor(out) if isinstance(out, Image.Image) else out
     def __repr__(self): return f"{type(self).__name__}(on PIL: {self.tfm!r})"
 
-# %% ../nbs/01a_images.ipynb #9584eec7
+# %% ../nbs/01a_images.ipynb #edcdd00b
+def _posterize(img, bits_to_keep, **__):
+    "timm's posterize op, with Pillow 12's result (black) for 0 bits, which Pillow 13 refuses."
+    if bits_to_keep >= 8: return img
+    if bits_to_keep <= 0: return Image.new(img.mode, img.size)
+    return ImageOps.posterize(img, bits_to_keep)
+
+def _safe_timm_ops():
+    "Use `_posterize` in timm's auto-augment operation table."
+    import timm.data.auto_augment as aa
+    for name in ('Posterize', 'PosterizeIncreasing', 'PosterizeOriginal'):
+        if name in aa.NAME_TO_OP: aa.NAME_TO_OP[name] = _posterize
+
+# %% ../nbs/01a_images.ipynb #eee7d682
 _INTERP = {'bilinear': v2.InterpolationMode.BILINEAR, 'bicubic': v2.InterpolationMode.BICUBIC}
 
 def _colour_augment(auto_augment, color_jitter, timm_kw) -> list:
@@ -175,6 +188,7 @@ def _colour_augment(auto_augment, color_jitter, timm_kw) -> list:
     if auto_augment in ('trivialaugment', 'trivialaugmentwide'):
         return [v2.TrivialAugmentWide(interpolation=v2.InterpolationMode.BILINEAR)]   # its tensor kernels take nearest or bilinear
     if auto_augment:
+        _safe_timm_ops()
         try: secondary = create_transform(is_training=True, auto_augment=auto_augment, color_jitter=color_jitter, separate=True, **timm_kw)[1]
         except (AssertionError, ValueError, KeyError) as e:
             raise HfclsError(f"unknown --auto_augment policy '{auto_augment}' ({str(e) or 'timm refused it'}): use a timm policy "

@@ -66,7 +66,7 @@ def run_launcher(cmd:list, env:dict|None=None) -> int:
         if old_term is not None: signal.signal(signal.SIGTERM, old_term)
     return 2 if error is not None else rc
 
-# %% ../nbs/08a_launch.ipynb #6af4371a
+# %% ../nbs/08a_launch.ipynb #2dbc72c8
 def self_launch(flags:dict, # validated options (`hfcls.core.hfcls_flags`)
                 argv:list, # the command line to re-run in each process
                ) -> int|None:
@@ -79,6 +79,9 @@ def self_launch(flags:dict, # validated options (`hfcls.core.hfcls_flags`)
         return None
     if not flags['distributed']:
         if kind == 'cpu' and ids > 1: warn(f"--device {device} without --distributed: training in one process (add --distributed for {ids})")
+        return None
+    if flags.get('lr_find'):
+        warn("--lr_find sweeps in one process: --distributed ignored")
         return None
     n = device_processes(device)
     if n < 2:
