@@ -133,8 +133,8 @@ def hfcls_flags(
 # %% ../nbs/00_core.ipynb #476dc931
 DEFAULTS = {k: p.default for k, p in inspect.signature(hfcls_flags).parameters.items()}
 
-# %% ../nbs/00_core.ipynb #83a865ff
-RUN_KEYS = ('lr0', 'lrf', 'wd', 'optimizer', 'momentum', 'warmup_epochs', 'warmup_bias_lr', 'warmup_momentum', 'cos_lr',
+# %% ../nbs/00_core.ipynb #94b18fce
+RUN_KEYS = ('train_size', 'val_size', 'val_split', 'lr0', 'lrf', 'wd', 'optimizer', 'momentum', 'warmup_epochs', 'warmup_bias_lr', 'warmup_momentum', 'cos_lr',
             'batch_size', 'img_size', 'label_smoothing', 'seed', 'accumulate', 'ema', 'ema_decay', 'mixup', 'cutmix',
             'mixup_prob', 'auto_augment', 'random_erase', 'freeze_epochs', 'drop_path', 'dropout')
 

@@ -98,7 +98,7 @@ class RunPlan:
     @property
     def start_epoch(self) -> int: return int(self.ckpt['epoch']) if self.kind in ('resume', 'done') else 0
 
-# %% ../nbs/07a_resume.ipynb #450a71ff
+# %% ../nbs/07a_resume.ipynb #b4b61be9
 def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
              given:set=frozenset(), # names of the flags the user passed
              world:int=1, # number of processes
@@ -112,7 +112,10 @@ def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
         ckpt = load_checkpoint(path)
         arch = f['arch'] if 'arch' in given else ckpt.get('arch') or f['arch']
         if 'img_size' not in given and ckpt.get('img_size'): hyp['img_size'] = int(ckpt['img_size'])
-        for k in ('drop_path', 'dropout'): hyp[k] = (ckpt.get('flags') or {}).get(k)
+        old = ckpt.get('flags') or {}
+        for k in ('drop_path', 'dropout'): hyp[k] = old.get(k)
+        for k in ('train_size', 'val_size', 'val_split'):        # the recorded split, exactly: its caps hold no new file
+            if k not in given and k in old: hyp[k] = old[k]
         return RunPlan('eval', hyp, arch, path, ckpt, f"validating {path} ({arch}, epoch {ckpt['epoch']}) at --img_size {hyp['img_size']}"
                        + (" (from the checkpoint)" if 'img_size' not in given else ''))
     if f['load_model']:

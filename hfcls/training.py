@@ -100,7 +100,7 @@ def run_info(f:dict, plan:RunPlan, splits, args:TrainingArguments, workers:int, 
                 accumulate=args.gradient_accumulation_steps, model_path=f['model_path'], tracking=tracking,
                 resumed_from=plan.message if plan.kind in ('resume', 'finetune') else None)
 
-# %% ../nbs/08_training.ipynb #9b262e4e
+# %% ../nbs/08_training.ipynb #c0e271d4
 @delegates(hfcls_flags)
 def train(**kwargs) -> dict:
     "Train (or, with `eval_only`, validate) an image classifier with the CLI's options; return the final metrics."
@@ -123,7 +123,7 @@ def train(**kwargs) -> dict:
     if args.process_index == 0 and plan.message: print(plan.message, flush=True)
     set_seed(hyp['seed'])
     with args.main_process_first(local=True, desc='dataset index'):
-        splits = load_image_splits(f['data_path'], f['train_size'], f['val_size'], f['val_split'], hyp['seed'],
+        splits = load_image_splits(f['data_path'], hyp['train_size'], hyp['val_size'], hyp['val_split'], hyp['seed'],
                                    record=model_path if plan.kind in ('resume', 'eval') else None)
     if plan.ckpt is not None and plan.kind != 'finetune':
         check_checkpoint_fits(plan.ckpt, plan.ckpt_path, plan.arch, splits.classes, auto=not f['load_model'])
