@@ -19,23 +19,24 @@ class HfclsError(Exception):
 class HfclsWarning(UserWarning):
     "Something was skipped or ignored, and training goes on."
 
-def warn(msg:str):
+def warn(msg:str): # the warning text, one line
     "Issue a `HfclsWarning` with `msg`."
     warnings.warn(msg, HfclsWarning, stacklevel=2)
 
 # %% ../nbs/00_core.ipynb #7c48b44d
-def one_line(text) -> str:
+def one_line(text, # any value; shown through `str`
+            ) -> str:
     "`text` on one line: line breaks (from a file name, a flag value) shown as `\\n`, so a message cannot forge another line."
     return str(text).replace('\r', '\\r').replace('\n', '\\n')
 
-def one_line_error(prog:str):
+def one_line_error(prog:str): # the program name the line starts with
     "An `argparse` `error` replacement: one line `<prog>: error: …` on stderr, exit status 2."
     def error(message):
         print(f"{prog}: error: {one_line(message)} (see {prog} --help)", file=sys.stderr)
         sys.exit(2)
     return error
 
-def warning_formatter(prog:str):
+def warning_formatter(prog:str): # the program name the line starts with
     "A `warnings.formatwarning` replacement: one line `<prog>: warning: …` for `HfclsWarning`s."
     def fmt(message, category, filename, lineno, line=None):
         if issubclass(category, HfclsWarning): return f"{prog}: warning: {one_line(message)}\n"
@@ -139,7 +140,8 @@ RUN_KEYS = ('train_size', 'val_size', 'val_split', 'lr0', 'lrf', 'wd', 'optimize
             'mixup_prob', 'auto_augment', 'random_erase', 'freeze_epochs', 'drop_path', 'dropout')
 
 # %% ../nbs/00_core.ipynb #538e2380
-def parse_device(device:str|None) -> tuple:
+def parse_device(device:str|None, # the `--device` value: GPU ids, `cpu`, `cpu:N`, or None
+                ) -> tuple:
     "`--device` as `('cpu', n_processes)`, `('gpu', [ids])`, or `('gpu', None)` for all visible GPUs."
     if device is None or str(device).strip() == '': return 'gpu', None
     d = str(device).strip().lower()
@@ -160,7 +162,7 @@ def gpu_count() -> int:
     import torch
     return torch.cuda.device_count()
 
-def check_gpus(device:str|None):
+def check_gpus(device:str|None): # the `--device` value
     "Raise `HfclsError` when `--device` names GPUs this machine does not have."
     kind, ids = parse_device(device)
     if kind == 'cpu' or ids is None: return
@@ -184,14 +186,16 @@ _SECRET_NAME = r'[^\s=&#?;]*(?:token|secret|passw|pwd|key|sig|credential|auth)[^
 _SECRET_QUERY = re.compile(rf'(?i)(?P<k>[?&;]{_SECRET_NAME}=)[^\s&#;]*')
 SECRET_KEY = re.compile(r'(?i)token|secret|passw|api_?key|access_?key|private_?key|credential')
 
-def mask_secrets(text:str) -> str:
+def mask_secrets(text:str, # a URI, flag value or message
+                ) -> str:
     "`text` with URL passwords, bare URL user infos and secret-looking query values replaced by `***`."
     if not text: return text
     text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m['pw'] is not None else f"{m['scheme']}***@", str(text))
     return _SECRET_QUERY.sub(lambda m: m['k'] + '***', text)
 
 # %% ../nbs/00_core.ipynb #abfb99d9
-def why_unloadable(e:Exception) -> str:
+def why_unloadable(e:Exception, # what `torch.load` raised
+                  ) -> str:
     "Why `torch.load(weights_only=True)` refused a file, in words that do not suggest loading it unsafely."
     msg = ' '.join(str(e).split())
     if m := re.search(r'(?i)unsupported global:? (?:GLOBAL )?([\w.]+)', msg):
@@ -213,7 +217,7 @@ def _parse_faults(spec:str) -> dict:
         out[name] = (int(n), action)
     return out
 
-def fault_point(name:str):
+def fault_point(name:str): # the point's name, as `$HFCLS_FAULT` spells it
     "Testing hook: kill this process (or fail with ENOSPC, or signal it) here when `$HFCLS_FAULT` names this point."
     global _FAULTS
     if _FAULTS is None:
@@ -237,13 +241,15 @@ def current_umask() -> int:
     m = os.umask(0o022); os.umask(m)
     return m
 
-def fsync_path(path, directory:bool=False):
+def fsync_path(path, # a file or folder that exists
+               directory:bool=False): # `path` is a folder: flush its entries (a rename in it)
     "Flush a file (or a folder's entries) to disk."
     fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
     try: os.fsync(fd)
     finally: os.close(fd)
 
-def atomic_write(path, write_fn):
+def atomic_write(path, # the file to (over)write; its folder is created when missing
+                 write_fn): # called with the temporary file's path; writes the whole content there
     "Call `write_fn(tmp_path)`, fsync, then rename the temp file over `path`: `path` is always complete and durable."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
