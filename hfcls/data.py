@@ -25,7 +25,8 @@ __all__ = ['VAL_DIR_NAMES', 'SPLIT_RECORD_FILES', 'SPLIT_RECORD_COLUMNS', 'find_
 # %% ../nbs/01_data.ipynb #e49b0a8d
 VAL_DIR_NAMES = ('val', 'valid', 'validation')
 
-def find_split_dirs(data_path) -> tuple[Path, Path|None]:
+def find_split_dirs(data_path, # a dataset root: `train/` + a validation folder, or one folder of class folders
+                   ) -> tuple[Path, Path|None]:
     "`(train_dir, val_dir)` of a dataset root; `val_dir` is None when the data must be split."
     p = Path(data_path).expanduser()
     if not p.exists(): raise HfclsError(f"data path {p} does not exist")
@@ -41,7 +42,10 @@ def find_split_dirs(data_path) -> tuple[Path, Path|None]:
     return train, val
 
 # %% ../nbs/01_data.ipynb #847bf43d
-def stratified_indices(labels:list[int], size:int|None, seed:int=42) -> list[int]:
+def stratified_indices(labels:list[int], # one class index per item
+                       size:int|None,     # how many items to keep; None = all
+                       seed:int=42,       # seeds the choice
+                      ) -> list[int]:
     "Sorted indices of at most `size` items, keeping class proportions; all when `size` is None or too big."
     n = len(labels)
     if size is None or size >= n: return list(range(n))
@@ -50,7 +54,10 @@ def stratified_indices(labels:list[int], size:int|None, seed:int=42) -> list[int
     except ValueError: keep = np.random.default_rng(seed).choice(n, size, replace=False)
     return sorted(keep.tolist())
 
-def stratified_split(labels:list[int], val_frac:float, seed:int=42) -> tuple[list[int], list[int]]:
+def stratified_split(labels:list[int], # one class index per item
+                     val_frac:float,    # fraction of each class held out for validation, in (0, 1)
+                     seed:int=42,       # seeds the split
+                    ) -> tuple[list[int], list[int]]:
     "Sorted `(train_idx, val_idx)` holding out `val_frac` of each class, seeded."
     if not 0 < val_frac < 1: raise HfclsError(f"val_split must be between 0 and 1 (exclusive), got {val_frac}")
     idx = np.arange(len(labels))
@@ -64,18 +71,26 @@ def stratified_split(labels:list[int], val_frac:float, seed:int=42) -> tuple[lis
 @dataclass
 class DataSplits:
     "Train and validation images (paths relative to `root`, the data path) and the class names their labels index."
-    train: ImageItems
-    val: ImageItems
-    classes: list[str]
-    root: Path
+    train: ImageItems    # training images, paths relative to `root`
+    val: ImageItems      # validation images, paths relative to `root`
+    classes: list[str]   # class names, in the order the labels index them
+    root: Path           # the data path
     @property
-    def train_items(self) -> ImageItems: return self.train
+    def train_items(self) -> ImageItems:
+        "`train`, under its older name."
+        return self.train
     @property
-    def train_labels(self) -> np.ndarray: return self.train.labels
+    def train_labels(self) -> np.ndarray:
+        "The training labels (`train.labels`)."
+        return self.train.labels
     @property
-    def val_items(self) -> ImageItems: return self.val
+    def val_items(self) -> ImageItems:
+        "`val`, under its older name."
+        return self.val
     @property
-    def val_labels(self) -> np.ndarray: return self.val.labels
+    def val_labels(self) -> np.ndarray:
+        "The validation labels (`val.labels`)."
+        return self.val.labels
     def __repr__(self):
         return f"DataSplits(train={len(self.train)}, val={len(self.val)}, classes={len(self.classes)}: {_name_some(self.classes)})"
 
@@ -123,7 +138,9 @@ def load_image_splits(data_path,            # `train/` + `val/` (or `valid/`, `v
 SPLIT_RECORD_FILES = {'train': 'train_files.csv', 'val': 'val_files.csv'}
 SPLIT_RECORD_COLUMNS = ('path', 'label', 'class')
 
-def write_split_record(folder, splits:DataSplits) -> list[Path]:
+def write_split_record(folder,             # the run folder (`--model_path`); created when missing
+                       splits:DataSplits, # the split to record
+                      ) -> list[Path]:
     "Write `train_files.csv` and `val_files.csv` (columns `path,label,class`, paths relative to the data path) into the run folder `folder`, atomically."
     def rows(items):
         labels = items.labels.tolist()
@@ -133,7 +150,8 @@ def write_split_record(folder, splits:DataSplits) -> list[Path]:
             w = csv.writer(f); w.writerow(SPLIT_RECORD_COLUMNS); w.writerows(rows(items))
     return [atomic_write(Path(folder)/SPLIT_RECORD_FILES[s], lambda tmp, it=it: write(tmp, it)) for s, it in (('train', splits.train), ('val', splits.val))]
 
-def read_split_record(folder) -> dict|None:
+def read_split_record(folder, # the run folder (`--model_path`)
+                     ) -> dict|None:
     "The split recorded in the run folder `folder` as `{'train': (paths, labels, class_names), 'val': (…)}`; None when there is none."
     files = {s: Path(folder)/f for s, f in SPLIT_RECORD_FILES.items()}
     have = [s for s, f in files.items() if f.is_file()]
@@ -208,7 +226,10 @@ class ImageClassificationDataset(Dataset):
 
     def __len__(self): return len(self.items)
 
-    def sample_seed(self, i:int, epoch:int) -> int:
+    def sample_seed(self,
+                    i:int,     # the sample's index in this dataset
+                    epoch:int, # the epoch the sample is drawn in
+                   ) -> int:
         "The 64-bit seed of sample `i`'s augmentation in `epoch`."
         return int(np.random.SeedSequence([self.seed % 2**64, self.rank, int(epoch), int(i)]).generate_state(1, np.uint64)[0])
 
@@ -235,13 +256,15 @@ class ImageClassificationDataset(Dataset):
         raise HfclsError(f"none of the {len(self)} images can be loaded")
 
 # %% ../nbs/01_data.ipynb #3b974adb
-def default_workers(processes_per_machine:int=1) -> int:
+def default_workers(processes_per_machine:int=1, # training processes sharing this machine's CPUs (one per GPU)
+                   ) -> int:
     "Loader workers per training process: this process's CPUs shared by the processes on the machine, less one each for its main loop; at most 8."
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     return max(0, min(8, cpus // max(1, processes_per_machine) - 1))
 
 # %% ../nbs/01_data.ipynb #9d0fd8ca
-def make_digits_folder(dest) -> Path:
+def make_digits_folder(dest, # the folder to write; created when missing
+                      ) -> Path:
     "Write scikit-learn's digits as grey PNGs `dest/<digit>/<index>.png` (values 0..16 scaled to 0..255)."
     digits, dest = load_digits(), Path(dest)
     for i, (img, y) in enumerate(zip(digits.images, digits.target)):
