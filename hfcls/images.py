@@ -29,7 +29,8 @@ def _scale_to_uint8(im:Image.Image) -> Image.Image:
     elif not (im.mode == 'F' and lo >= 0 and hi <= 255): a = (a-lo)/(hi-lo)*255 if hi > lo else a*0
     return Image.fromarray(np.clip(np.round(a), 0, 255).astype(np.uint8))
 
-def load_rgb(path) -> Image.Image:
+def load_rgb(path, # an image file, or a binary file object
+            ) -> Image.Image:
     "Open the image at `path` (or a binary file object) as an upright 8-bit RGB image, whatever its mode; raises if unreadable."
     with Image.open(path) as im:
         im.load()
@@ -103,7 +104,9 @@ def _pil_problem(path) -> str|None:
         return 'truncated' if 'truncated' in str(e) else f'{type(e).__name__}: {str(e)[:60]}'
     return None
 
-def image_file_problem(path, size:int|None=None) -> str|None:
+def image_file_problem(path,               # the file to check
+                       size:int|None=None, # its size in bytes when already known (saves a `stat`)
+                      ) -> str|None:
     "None if the file at `path` (of `size` bytes, if known) is a complete, readable image, else a few words saying why not."
     try:
         if size is None: size = os.stat(path).st_size
@@ -146,7 +149,8 @@ def _fast_decoder(data) -> str|None:
     else: ok = fr[2] == 8 and fr[3] in (0, 2) and _png_plain(data)
     return kind if ok else None
 
-def read_image(path) -> torch.Tensor:
+def read_image(path, # an image file
+              ) -> torch.Tensor:
     "The image at `path` as an upright 8-bit RGB `(3, H, W)` uint8 tensor, equal to `load_rgb`'s; raises if unreadable."
     with open(path, 'rb') as f:
         data = bytearray(os.fstat(f.fileno()).st_size)
@@ -161,8 +165,9 @@ def read_image(path) -> torch.Tensor:
 # %% ../nbs/01a_images.ipynb #9bd3a8a7
 class TimmPilTransform:
     "A timm transform written for PIL images, run on a uint8 image tensor: tensor → PIL → `tfm` → tensor."
-    def __init__(self, tfm): self.tfm = tfm
-    def __call__(self, img):
+    def __init__(self, tfm): self.tfm = tfm # a callable taking and returning a PIL image (e.g. timm's RandAugment)
+    def __call__(self, img): # a uint8 `(3, H, W)` tensor, or a PIL image
+        "`tfm` applied to `img` as a PIL image; an image result comes back as a uint8 tensor, anything else as it is."
         out = self.tfm(v2.functional.to_pil_image(img) if isinstance(img, torch.Tensor) else img)
         return v2.functional.pil_to_tensor(out) if isinstance(out, Image.Image) else out
     def __repr__(self): return f"{type(self).__name__}(on PIL: {self.tfm!r})"
