@@ -32,24 +32,34 @@ def _unpack(buf:np.ndarray, offsets:np.ndarray) -> list[str]:
 # %% ../nbs/01b_folders.ipynb #84d1f865
 class ImageItems:
     "Image files under `root`: relative paths packed in one uint8 buffer with int64 offsets, and int32 labels."
-    def __init__(self, root, buf:np.ndarray, offsets:np.ndarray, labels:np.ndarray):
+    def __init__(self,
+                 root,               # the folder the paths are relative to
+                 buf:np.ndarray,     # the paths' bytes (file-system encoding), end to end
+                 offsets:np.ndarray, # `len + 1` offsets into `buf`: path `i` is `buf[offsets[i]:offsets[i+1]]`
+                 labels:np.ndarray): # one class index per path
         self.root, self.buf, self.offsets = Path(root), np.asarray(buf, np.uint8), np.asarray(offsets, np.int64)
         self.labels = np.asarray(labels, np.int32)
         if len(self.offsets) != len(self.labels) + 1: raise HfclsError(f"{len(self.offsets) - 1} paths but {len(self.labels)} labels")
         self._root = str(self.root)
 
     @classmethod
-    def from_paths(cls, paths, labels=None, root=None) -> ImageItems:
+    def from_paths(cls,
+                   paths,       # image paths (str or `Path`), relative to `root`
+                   labels=None, # one class index per path; None = all 0
+                   root=None,   # the folder they are under; None = paths used as given
+                  ) -> ImageItems:
         "Items from `paths` relative to `root` (any paths when `root` is None) and their `labels` (default 0)."
         buf, offsets = _pack(paths)
         return cls('' if root is None else root, buf, offsets, np.zeros(len(offsets) - 1, np.int32) if labels is None else labels)
 
     def __len__(self): return len(self.labels)
-    def rel(self, i:int) -> str:
+    def rel(self, i:int, # the item's index (negative counts from the end)
+           ) -> str:
         "Path of item `i` relative to `root`."
         i = range(len(self))[i]
         return os.fsdecode(self.buf[self.offsets[i]:self.offsets[i+1]].tobytes())
-    def fspath(self, i:int) -> str:
+    def fspath(self, i:int, # the item's index
+              ) -> str:
         "Path of item `i` as a `str`, without making a `Path` (see the memory test below for why)."
         return os.path.join(self._root, self.rel(i))
     def __getitem__(self, i:int) -> Path: return self.root/self.rel(i)
@@ -58,7 +68,8 @@ class ImageItems:
         "All paths relative to `root`."
         return _unpack(self.buf, self.offsets)
 
-    def subset(self, idx) -> ImageItems:
+    def subset(self, idx, # indices (any order, repeats allowed) or a boolean mask
+              ) -> ImageItems:
         "The items at indices (or boolean mask) `idx`, in that order."
         idx = np.asarray(idx)
         idx = np.flatnonzero(idx) if idx.dtype == bool else idx.astype(np.int64).reshape(-1)
@@ -67,7 +78,10 @@ class ImageItems:
         gather = np.repeat(self.offsets[idx] - offsets[:-1], lens) + np.arange(offsets[-1])
         return ImageItems(self.root, self.buf[gather], offsets, self.labels[idx])
 
-    def with_prefix(self, prefix:str, root) -> ImageItems:
+    def with_prefix(self,
+                    prefix:str, # prepended to every relative path, e.g. `train/`
+                    root,       # the new root: the folder `prefix` is relative to
+                   ) -> ImageItems:
         "The same files as paths `prefix + rel` under `root` (e.g. `train/` under the data path)."
         p = np.frombuffer(os.fsencode(prefix), np.uint8)
         offsets = self.offsets + np.arange(len(self) + 1) * len(p)
