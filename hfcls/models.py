@@ -20,7 +20,7 @@ __all__ = ['check_arch', 'timm_model_args', 'check_model_options', 'hf_pretraine
            'plain_timm_keys', 'load_pretrained_weights', 'timm_state_dict', 'load_timm_state_dict', 'export_hf_model']
 
 # %% ../nbs/02_models.ipynb #2d1a6d9c
-def check_arch(arch:str):
+def check_arch(arch:str): # the `--arch` value
     "Raise `HfclsError` naming close matches when `arch` is not a timm architecture."
     if timm.is_model(arch): return arch
     close = difflib.get_close_matches(arch, timm.list_models(), n=3, cutoff=0.6)
@@ -51,7 +51,11 @@ def timm_model_args(arch:str, # a timm architecture
         args[arg] = v
     return args
 
-def check_model_options(arch:str, img_size:int, drop_path:float|None=None, dropout:float|None=None) -> dict:
+def check_model_options(arch:str, # a timm architecture
+                        img_size:int, # the training image size
+                        drop_path:float|None=None, # stochastic depth rate (timm `drop_path_rate`)
+                        dropout:float|None=None, # classifier dropout (timm `drop_rate`)
+                       ) -> dict:
     "Build `arch` on the meta device and run it at `img_size`; a combination it cannot take is an `HfclsError`."
     args = timm_model_args(arch, img_size, drop_path, dropout)
     try:
@@ -63,7 +67,9 @@ def check_model_options(arch:str, img_size:int, drop_path:float|None=None, dropo
     return args
 
 # %% ../nbs/02_models.ipynb #2de886cd
-def hf_pretrained_cfg(timm_model, img_size:int|None=None) -> dict:
+def hf_pretrained_cfg(timm_model, # a timm model
+                      img_size:int|None=None, # the training image size; None keeps timm's `input_size`
+                     ) -> dict:
     "timm's pretrained_cfg of `timm_model` as a JSON-able dict, with `input_size` set to `img_size`."
     cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in dict(timm_model.pretrained_cfg).items()}
     if img_size: cfg['input_size'] = [3, img_size, img_size]
@@ -98,7 +104,8 @@ def create_model(arch:str, # any timm architecture
     return model
 
 # %% ../nbs/02_models.ipynb #d7fa85f5
-def cached_weights_file(arch:str) -> Path|None:
+def cached_weights_file(arch:str, # a timm architecture, with or without a `.tag`
+                       ) -> Path|None:
     "The cached pretrained weights file for `arch` (HF hub or torch hub cache), or None."
     from huggingface_hub import try_to_load_from_cache
     cfg = timm.models.get_pretrained_cfg(arch)
@@ -115,14 +122,16 @@ def cached_weights_file(arch:str) -> Path|None:
 # %% ../nbs/02_models.ipynb #62c47052
 _WRAPPER_PREFIXES = ('timm_model.', 'module.', '_orig_mod.')
 
-def plain_timm_keys(state_dict:dict) -> dict:
+def plain_timm_keys(state_dict:dict, # weights of a timm model, however wrapped
+                   ) -> dict:
     "`state_dict` with wrapper prefixes removed (`timm_model.`, `module.`, `_orig_mod.`, in any order)."
     def plain(k):
         while k.startswith(_WRAPPER_PREFIXES): k = k.split('.', 1)[1]
         return k
     return {plain(k): v for k, v in state_dict.items()}
 
-def load_pretrained_weights(timm_model, path):
+def load_pretrained_weights(timm_model, # the timm model (not the HF wrapper) to load into
+                            path): # a weights file: timm, HF, DDP/compiled, or a checkpoint with a `model`/`state_dict` key
     "Load backbone weights from `path` into `timm_model`, keeping its (new) head."
     path = Path(path)
     if not path.is_file(): raise HfclsError(f"pretrained weights file not found: {path}")
@@ -140,18 +149,22 @@ def load_pretrained_weights(timm_model, path):
     return timm_model
 
 # %% ../nbs/02_models.ipynb #186ded16
-def timm_state_dict(model) -> dict:
+def timm_state_dict(model, # a timm model, its HF wrapper, or either wrapped by DDP or `torch.compile`
+                   ) -> dict:
     "The model's weights as a plain timm state dict on the CPU."
     return {k: v.detach().cpu().clone() for k, v in plain_timm_keys(model.state_dict()).items()}
 
-def load_timm_state_dict(model, state_dict:dict):
+def load_timm_state_dict(model, # a `TimmWrapperForImageClassification` (or a bare timm model)
+                         state_dict:dict): # plain timm keys, or any wrapped form of them
     "Load plain timm keys (or any wrapped form of them) into a `TimmWrapperForImageClassification`."
     tm = getattr(model, 'timm_model', model)
     tm.load_state_dict(plain_timm_keys(state_dict))
     return model
 
 # %% ../nbs/02_models.ipynb #1cf34756
-def export_hf_model(model, folder) -> Path:
+def export_hf_model(model, # a `TimmWrapperForImageClassification` from `create_model`
+                    folder, # the folder to write; an existing one is replaced
+                   ) -> Path:
     "Save `model` (config with its image processor, weights) to `folder` for `transformers.pipeline`, replacing it whole."
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
