@@ -16,12 +16,14 @@ __all__ = ['NORM_TYPES', 'GROUP_NAMES', 'OPTIMIZERS', 'is_norm_layer', 'no_weigh
 NORM_TYPES = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm, nn.LocalResponseNorm) + \
              ((nn.RMSNorm,) if hasattr(nn, 'RMSNorm') else ())
 
-def is_norm_layer(m:nn.Module) -> bool:
+def is_norm_layer(m:nn.Module, # any module
+                 ) -> bool:
     "True for torch's normalization layers and any module whose class name contains 'Norm'."
     return isinstance(m, NORM_TYPES) or 'Norm' in type(m).__name__
 
 # %% ../nbs/03_optimizers.ipynb #9a15222a
-def no_weight_decay_names(model:nn.Module) -> set[str]:
+def no_weight_decay_names(model:nn.Module, # a model, possibly wrapped in other modules
+                         ) -> set[str]:
     "Full parameter names (or fnmatch patterns) that any sub-module lists in its `no_weight_decay()`."
     names = set()
     for prefix, m in model.named_modules():
