@@ -24,7 +24,10 @@ def yolo_lf(epoch:int, # epoch index, 0-based
     return max(1 - epoch / epochs, 0) * (1 - lrf) + lrf
 
 # %% ../nbs/04_scheduler.ipynb #3b4918bb
-def warmup_steps(epochs:int, steps_per_epoch:int, warmup_epochs:float) -> int:
+def warmup_steps(epochs:int, # total epochs E
+                 steps_per_epoch:int, # optimizer steps per epoch
+                 warmup_epochs:float, # warmup length in epochs (clamped to E-1)
+                ) -> int:
     "Number of warmup optimizer steps: `round(min(warmup_epochs, epochs-1) * steps_per_epoch)`, no floor."
     return round(min(warmup_epochs, epochs - 1) * steps_per_epoch)
 
@@ -60,9 +63,15 @@ def _innermost(opt):
 class YoloScheduler(LRScheduler):
     "Per-step YOLO schedule: sets every group's LR (and SGD momentum) for global step `current_step`."
     def __init__(self, optimizer:torch.optim.Optimizer, # groups as `hfcls.optimizers.param_groups`: weights, norm, bias
-                 *, lr0:float, lrf:float, epochs:int, steps_per_epoch:int, # the schedule, as in `yolo_lr_at`
-                 warmup_epochs:float=3.0, warmup_bias_lr:float=0.1, momentum:float=0.937, warmup_momentum:float=0.8,
-                 cos_lr:bool=False,
+                 *, lr0:float, # initial LR
+                 lrf:float, # final LR as a fraction of lr0
+                 epochs:int, # total epochs E
+                 steps_per_epoch:int, # optimizer steps per epoch
+                 warmup_epochs:float=3.0, # warmup length in epochs (clamped to E-1)
+                 warmup_bias_lr:float=0.1, # bias group's LR at step 0
+                 momentum:float=0.937, # SGD momentum after warmup
+                 warmup_momentum:float=0.8, # SGD momentum at step 0
+                 cos_lr:bool=False, # cosine instead of linear decay
                  start_step:int=0, # global step to start at: k*steps_per_epoch when resuming after k epochs
                 ):
         self.schedule = dict(lr0=lr0, lrf=lrf, epochs=epochs, steps_per_epoch=steps_per_epoch, warmup_epochs=warmup_epochs,
@@ -94,7 +103,7 @@ class YoloScheduler(LRScheduler):
             if 'momentum' in g: g['momentum'] = mom
         self._last_lr = [g['lr'] for g in self.optimizer.param_groups]
 
-    def step(self, epoch=None):
+    def step(self, epoch=None): # unused (deprecated by PyTorch): the step is always the next one
         "Advance one optimizer step; set every group's LR (and SGD momentum) for the new step."
         super().step(epoch)
         self._apply()
@@ -104,15 +113,22 @@ class YoloScheduler(LRScheduler):
         return dict(current_step=self.current_step, last_epoch=self.last_epoch, _step_count=self._step_count,
                     _last_lr=[float(lr) for lr in self._last_lr], **self.schedule)
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict): # what `state_dict()` returned, e.g. from a Trainer checkpoint
         "Move to the saved position and set the groups for it; the hyper-parameters stay the constructor's."
         self.last_epoch, self._step_count = state_dict['last_epoch'], state_dict['_step_count']
         self.start_step = state_dict['current_step'] - self.last_epoch
         self._apply()
 
 # %% ../nbs/04_scheduler.ipynb #1df189a0
-def plot_lr_schedule(*, lr0:float, lrf:float, epochs:int, steps_per_epoch:int, warmup_epochs:float=3.0,
-                     warmup_bias_lr:float=0.1, momentum:float=0.937, warmup_momentum:float=0.8, cos_lr:bool=False,
+def plot_lr_schedule(*, lr0:float, # initial LR
+                     lrf:float, # final LR as a fraction of lr0
+                     epochs:int, # total epochs E
+                     steps_per_epoch:int, # optimizer steps per epoch
+                     warmup_epochs:float=3.0, # warmup length in epochs (clamped to E-1)
+                     warmup_bias_lr:float=0.1, # bias group's LR at step 0
+                     momentum:float=0.937, # SGD momentum after warmup
+                     warmup_momentum:float=0.8, # SGD momentum at step 0
+                     cos_lr:bool=False, # cosine instead of linear decay
                      ax=None, # matplotlib axes to draw on; default a new figure
                      path=None, # save the figure there if given (format from the suffix, default png)
                     ):
