@@ -44,7 +44,9 @@ def metrics_from_confusion(cm:torch.Tensor, # (C, C) counts, rows = true class, 
 # %% ../nbs/05_metrics.ipynb #6952ed44
 class ValidationAccumulator:
     "Per-process sums for exact validation metrics: confusion matrix, loss sum, counts and per-sample-id counts."
-    def __init__(self, num_classes:int, num_samples:int, device='cpu'):
+    def __init__(self, num_classes:int, # C, the number of classes
+                 num_samples:int, # the validation set's size: sample ids are 0..num_samples-1
+                 device='cpu'): # where the sums live (the process's device, for a fast all-reduce)
         if num_classes < 1 or num_samples < 0: raise HfclsError(f"bad sizes: {num_classes} classes, {num_samples} samples")
         self.num_classes, self.num_samples = num_classes, num_samples
         self.cm = torch.zeros(num_classes, num_classes, dtype=torch.long, device=device)
@@ -96,14 +98,18 @@ class ValidationAccumulator:
 _SUMMED = ('cm', 'loss_sum', 'count', 'correct', 'id_counts')
 
 @patch
-def reduce(self:ValidationAccumulator, reduce_fn) -> ValidationAccumulator:
+def reduce(self:ValidationAccumulator,
+           reduce_fn, # tensor -> the sum of that tensor over all processes, e.g. `lambda t: accelerator.reduce(t, 'sum')`
+          ) -> ValidationAccumulator:
     "A new accumulator whose tensors are `reduce_fn(tensor)`: the totals over all processes."
     out = ValidationAccumulator(self.num_classes, self.num_samples, self.cm.device)
     for k in _SUMMED: setattr(out, k, reduce_fn(getattr(self, k).clone()).to(getattr(self, k).dtype))
     return out
 
 @patch(cls_method=True)
-def combine(cls:ValidationAccumulator, accs:list) -> ValidationAccumulator:
+def combine(cls:ValidationAccumulator,
+            accs:list, # accumulators of the same sizes, e.g. one per shard
+           ) -> ValidationAccumulator:
     "Sum a list of accumulators in one process, as `reduce` does across processes that each hold one."
     out = accs[0].reduce(lambda t: t)
     for a in accs[1:]:
