@@ -27,13 +27,16 @@ def _png_figure_class():
             return buf.getvalue()
     return PngFigure
 
-def agg_figure(figsize=(8, 4)):
+def agg_figure(figsize=(8, 4)): # (width, height) in inches
     "A matplotlib `Figure` on the Agg canvas, outside pyplot, that a notebook displays as a PNG."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig = _png_figure_class()(figsize=figsize); FigureCanvasAgg(fig)
     return fig
 
-def save_figure(fig, path, dpi:int=100) -> Path:
+def save_figure(fig, # a matplotlib figure
+                path, # the file to write; its suffix names the format (none = PNG)
+                dpi:int=100, # resolution in dots per inch
+               ) -> Path:
     "Write `fig` to `path` atomically (format from the suffix, default PNG); return the path."
     fmt = Path(path).suffix[1:] or 'png'
     return atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi))
@@ -102,7 +105,7 @@ def font_families_for(texts, # strings that will be drawn: class names, titles
 
 # %% ../nbs/05a_plots.ipynb #138ab16e
 @contextlib.contextmanager
-def fonts_for(texts):
+def fonts_for(texts): # strings that will be drawn: class names, titles
     "Draw inside this block with fonts that have every character of `texts`."
     import matplotlib as mpl
     fams = font_families_for(texts)
@@ -112,7 +115,8 @@ def fonts_for(texts):
 
 # %% ../nbs/05a_plots.ipynb #ee709cfa
 def denormalize(x, # a normalised image tensor (3, H, W)
-                mean, std, # the normalisation's per-channel mean and standard deviation (timm's data config)
+                mean, # the normalisation's per-channel mean (timm's data config)
+                std, # the normalisation's per-channel standard deviation
                ) -> np.ndarray:
     "The pixels of a normalised image: a (H, W, 3) uint8 array."
     import torch
@@ -122,7 +126,8 @@ def denormalize(x, # a normalised image tensor (3, H, W)
 def show_images(images:list, # (H, W, 3) uint8 arrays, or normalised tensors with `mean`/`std`
                 titles:list|None=None, # one title per image
                 ncols:int|None=None, # images per row; default about square
-                mean=None, std=None, # to `denormalize` tensors
+                mean=None, # per-channel mean, to `denormalize` tensors
+                std=None, # per-channel standard deviation, to `denormalize` tensors
                 size:float=2.0, # inches per image
                 title:str|None=None, # the figure's title
                ):
@@ -146,7 +151,7 @@ def show_images(images:list, # (H, W, 3) uint8 arrays, or normalised tensors wit
 # %% ../nbs/05a_plots.ipynb #2cfbde7f
 def plot_confusion_matrix(cm, # (C, C) counts, rows = true class, columns = predicted
                           classes:list, # class names, in label order
-                          title:str='confusion matrix',
+                          title:str='confusion matrix', # the figure's title
                           path=None, # save the figure there (PNG) if given
                          ):
     "Draw a confusion matrix with scikit-learn's `ConfusionMatrixDisplay`; return the figure."
