@@ -29,7 +29,8 @@ class HfclsCallback(TrainerCallback):
 # %% ../nbs/06_callbacks.ipynb #f17f9a88
 HISTORY_COLUMNS = ('epoch', 'train_loss', 'valid_loss', 'accuracy', 'precision', 'recall', 'f1_score', 'learning_rate', 'time')
 
-def write_history(path, rows:list):
+def write_history(path, # the file to write, e.g. `<model_path>/history.csv`
+                  rows:list): # one dict per epoch; keys outside `HISTORY_COLUMNS` are ignored
     "Atomically write `rows` (dicts) as `history.csv` with the FastAI columns."
     def _w(tmp):
         with open(tmp, 'w', newline='') as f:
@@ -37,7 +38,8 @@ def write_history(path, rows:list):
             w.writeheader(); w.writerows(rows)
     return atomic_write(path, _w)
 
-def read_history(path) -> list:
+def read_history(path, # a `history.csv`
+                ) -> list:
     "Rows of a `history.csv` as dicts of numbers (an empty list when there is no file)."
     path = Path(path)
     if not path.exists(): return []
@@ -59,7 +61,7 @@ def rng_state() -> dict:
     if torch.cuda.is_available() and torch.cuda.is_initialized(): st['cuda'] = torch.cuda.get_rng_state()
     return st
 
-def set_rng_state(st:dict):
+def set_rng_state(st:dict): # what `rng_state` returned (also after a `weights_only` round trip)
     "Restore the states `rng_state` returned."
     version, inner, gauss = st['python']
     random.setstate((version, tuple(inner), gauss))
@@ -69,14 +71,23 @@ def set_rng_state(st:dict):
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state(st['cuda'])
 
 # %% ../nbs/06_callbacks.ipynb #b220df51
-def save_checkpoint(path, model, optimizer, epoch:int, loss:float, img_size:int, arch:str, flags:dict|None=None, **extra):
+def save_checkpoint(path, # the file to write, e.g. `<model_path>/last.pth`
+                    model, # the model (any wrapper): saved with plain timm keys
+                    optimizer, # its optimizer, or None
+                    epoch:int, # epochs completed
+                    loss:float, # the last valid_loss
+                    img_size:int, # the training image size
+                    arch:str, # the timm architecture
+                    flags:dict|None=None, # the run's flags; secrets in string values are masked
+                    **extra): # more entries: class names, history, RNG states, ...
     "Atomically save the checkpoint dict (plain timm keys, masked flags) to `path`."
     ckpt = dict(model=timm_state_dict(model), opt=optimizer.state_dict() if optimizer is not None else {},
                 epoch=int(epoch), loss=float(loss), img_size=int(img_size), arch=arch, version=hfcls.__version__,
                 flags={k: mask_secrets(v) if isinstance(v, str) else v for k, v in (flags or {}).items()}, **extra)
     return atomic_write(path, lambda tmp: torch.save(ckpt, tmp))
 
-def load_checkpoint(path) -> dict:
+def load_checkpoint(path, # a checkpoint file (`last.pth`, `best.pth`, a FastAI or weights-only file)
+                   ) -> dict:
     "Read a checkpoint with `weights_only=True`; a missing, refused, damaged or foreign file is an `HfclsError`."
     path = Path(path)
     if path.is_dir() and (path/'trainer_state.json').exists():
@@ -96,7 +107,8 @@ def load_checkpoint(path) -> dict:
     return ckpt
 
 # %% ../nbs/06_callbacks.ipynb #401baaaf
-def link_or_copy(src, dst):
+def link_or_copy(src, # an existing file
+                 dst): # the link (or copy) to make; an existing file there is replaced
     "Make `dst` a hard link to `src`, or a copy where links are not supported."
     Path(dst).unlink(missing_ok=True)
     try: os.link(src, dst)
@@ -105,7 +117,11 @@ def link_or_copy(src, dst):
 # %% ../nbs/06_callbacks.ipynb #0755fbb2
 class CheckpointCallback(HfclsCallback):
     "Keep the history and the best epoch; write `last.pth`, `best.pth` and `history.csv` in `model_path` when the trainer saves."
-    def __init__(self, model_path, arch:str, img_size:int, classes:list, flags:dict|None=None):
+    def __init__(self, model_path, # the run folder (`--model_path`)
+                 arch:str, # the timm architecture, recorded in checkpoints
+                 img_size:int, # the training image size, recorded in checkpoints
+                 classes:list, # class names, in label order
+                 flags:dict|None=None): # the run's flags, recorded (secrets masked) in checkpoints
         self.model_path, self.arch, self.img_size, self.classes = Path(model_path), arch, img_size, list(classes)
         self.flags = flags or {}
         self.history, self.best_loss, self.best_epoch, self.lr = [], math.inf, 0, math.nan
@@ -136,7 +152,10 @@ def _gather(trainer, obj) -> list:
     return gather_object([obj])
 
 @patch
-def save(self:CheckpointCallback, trainer, model, optimizer):
+def save(self:CheckpointCallback,
+         trainer, # the `HfclsTrainer` (epoch, step, loss sums, schedule state)
+         model, # the model whose weights are saved
+         optimizer): # its optimizer, whose state is saved
     "Write `last.pth` (and at an epoch end `best.pth` and `history.csv`); every process must call it."
     epoch, step_in_epoch = trainer.epochs_done, trainer.step_in_epoch
     per_rank = _gather(trainer, dict(rng=rng_state(), **trainer.loss_sums()))
@@ -154,7 +173,9 @@ def save(self:CheckpointCallback, trainer, model, optimizer):
 
 # %% ../nbs/06_callbacks.ipynb #9924566d
 @patch
-def restore(self:CheckpointCallback, ckpt:dict, write:bool=False):
+def restore(self:CheckpointCallback,
+            ckpt:dict, # a checkpoint from `load_checkpoint`
+            write:bool=False): # also repair `best.pth` and rewrite `history.csv` (the main process, at a resume)
     "Continue from a checkpoint: best loss/epoch and history up to its epoch; with `write`, repair `best.pth` and `history.csv`."
     self.best_loss = float(ckpt.get('best_loss', ckpt.get('loss', math.inf)))
     self.best_epoch = int(ckpt.get('best_epoch', ckpt['epoch']))
@@ -171,13 +192,18 @@ def restore(self:CheckpointCallback, ckpt:dict, write:bool=False):
     write_history(self.model_path/'history.csv', self.history)
 
 # %% ../nbs/06_callbacks.ipynb #8408e1a7
-def stopped_early(epoch:int, best_epoch:int, patience:int) -> bool:
+def stopped_early(epoch:int, # epochs completed
+                  best_epoch:int, # the epoch of the lowest valid_loss so far
+                  patience:int, # epochs allowed without a new best; 0 = never stop
+                 ) -> bool:
     "True when `patience` epochs have passed without a new best valid_loss."
     return bool(patience) and epoch - best_epoch >= patience
 
 class EarlyStoppingCallback(HfclsCallback):
     "Stop training after `patience` epochs without a lower valid_loss (0 = off)."
-    def __init__(self, ckpt_cb:CheckpointCallback, patience:int=0): self.ckpt_cb, self.patience = ckpt_cb, patience
+    def __init__(self, ckpt_cb:CheckpointCallback, # the run's checkpoint callback: its `best_epoch` survives a resume
+                 patience:int=0): # epochs without a lower valid_loss before stopping; 0 = off
+        self.ckpt_cb, self.patience = ckpt_cb, patience
     def on_evaluate(self, args, state, control, **kw):
         if self.trainer is None or not self.trainer.is_in_train: return
         epoch = self.trainer.epochs_done
