@@ -33,11 +33,15 @@ def resolve_tracking_uri(uri:str|None=None, # --mlflow_tracking_uri
     return f"sqlite:///{(Path(cwd or os.getcwd()).resolve()/'mlflow.db').as_posix()}"
 
 # %% ../nbs/06a_tracking.ipynb #abc99715
-def run_params(flags:dict) -> dict:
+def run_params(flags:dict, # the run's flags (`hfcls_flags`)
+              ) -> dict:
     "The flags as MLflow params: strings, `None` as '', secrets masked."
     return {k: '***' if v and SECRET_KEY.search(k) else mask_secrets('' if v is None else str(v)) for k, v in flags.items()}
 
-def run_tags(classes:list, n_train:int, n_val:int) -> dict:
+def run_tags(classes:list, # class names, in label order
+             n_train:int, # training images
+             n_val:int, # validation images
+            ) -> dict:
     "Run tags: class names, dataset sizes and library versions."
     import torch, timm, transformers
     names = json.dumps([str(c) for c in classes])
@@ -48,14 +52,16 @@ def run_tags(classes:list, n_train:int, n_val:int) -> dict:
     with contextlib.suppress(Exception): tags['mlflow.user'] = getpass.getuser()
     return {k: str(v) for k, v in tags.items()}
 
-def default_run_name(arch:str) -> str:
+def default_run_name(arch:str, # the timm architecture
+                    ) -> str:
     "`<arch>-<timestamp>`: the run name when `--task_name` is not given."
     return f"{arch}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
 
 # %% ../nbs/06a_tracking.ipynb #e12e74a6
 METRIC_NAMES = tuple(FASTAI_NAMES.values())
 
-def epoch_metrics(row:dict) -> dict:
+def epoch_metrics(row:dict, # one epoch's row of the history
+                 ) -> dict:
     "The MLflow metrics (FastAI names) of one `history.csv` row."
     return {k: float(row[k]) for k in METRIC_NAMES if row.get(k) is not None}
 
@@ -63,7 +69,7 @@ def epoch_metrics(row:dict) -> dict:
 BOUNDED_HTTP = dict(MLFLOW_HTTP_REQUEST_MAX_RETRIES='1', MLFLOW_HTTP_REQUEST_TIMEOUT='5', MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT='true')
 
 @contextlib.contextmanager
-def scoped_env(defaults:dict):
+def scoped_env(defaults:dict): # variable name -> value (any type; set as a string)
     "Set the variables of `defaults` that are not already in `os.environ`, for the duration of the block."
     added = {k: str(v) for k, v in defaults.items() if k not in os.environ}
     os.environ.update(added)
@@ -72,6 +78,7 @@ def scoped_env(defaults:dict):
         for k in added: os.environ.pop(k, None)
 
 def _short(e:Exception) -> str:
+    "The first line of an error's message, secrets masked, at most 300 characters."
     msg = mask_secrets((str(e).strip().splitlines() or [type(e).__name__])[0])
     return msg if len(msg) <= 300 else msg[:180] + ' … ' + msg[-110:]
 
@@ -108,7 +115,8 @@ class MlflowCallback(HfclsCallback):
     "Track a training run in MLflow through `MlflowClient`: params, per-epoch FastAI metrics, files; errors are warnings."
     def __init__(self, flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
                  ckpt_cb, # the run's `CheckpointCallback`: history, best epoch, extras
-                 n_train:int=0, n_val:int=0, # dataset sizes, logged as tags
+                 n_train:int=0, # training images, logged as a tag
+                 n_val:int=0, # validation images, logged as a tag
                  run_id:str|None=None): # a run to continue (from a resumed checkpoint)
         self.flags, self.ckpt_cb, self.run_id = flags, ckpt_cb, run_id
         self.uri = resolve_tracking_uri(flags.get('mlflow_tracking_uri'))
@@ -242,7 +250,7 @@ def _report(self:MlflowCallback, status:str):
           + (f"; {self.guard.errors} tracking errors" if self.guard.errors else ''))
 
 @patch
-def finish(self:MlflowCallback, trainer=None):
+def finish(self:MlflowCallback, trainer=None): # the `HfclsTrainer`; default the one the callback was attached to
     "Back-fill missing epochs, upload the files and plots, and end the run FINISHED."
     trainer = trainer or self.trainer
     try:
@@ -267,13 +275,13 @@ def _terminate(self:MlflowCallback, status:str):
     self.reported = True
 
 @patch
-def end(self:MlflowCallback, status:str='FAILED'):
+def end(self:MlflowCallback, status:str='FAILED'): # MLflow's run status: FAILED or KILLED
     "End the run as `status` (FAILED after a crash, KILLED after Ctrl-C/SIGTERM), so it is never left RUNNING."
     self._terminate(status)
 
 # %% ../nbs/06a_tracking.ipynb #de0ef95a
 @patch
-def log_eval(self:MlflowCallback, res:dict):
+def log_eval(self:MlflowCallback, res:dict): # the evaluation: FastAI-named metrics, `epoch` and `samples`
     "Log `eval_only` metrics (FastAI names, step = the checkpoint's epoch) to a run of their own, ended FINISHED."
     self.run_name = f"{self.flags.get('task_name') or self.flags['arch']}-eval-{datetime.datetime.now():%Y%m%d-%H%M%S}"
     with self.guard('logging the evaluation', 'end'):
