@@ -15,7 +15,8 @@ __all__ = ['diagnostic_problems', 'read_diagnostics', 'ValidationDiagnosticCallb
            'diagnostics_view']
 
 # %% ../nbs/06b_diagnostics.ipynb #b2fd2a1c
-def diagnostic_problems(diag:dict) -> list:
+def diagnostic_problems(diag:dict, # `trainer.val_diagnostics` of one validation
+                       ) -> list:
     "What is wrong with one validation's diagnostics (an empty list when it was exact)."
     n, procs = diag['num_samples'], diag['per_process']
     out = []
@@ -28,14 +29,15 @@ def diagnostic_problems(diag:dict) -> list:
     return out
 
 # %% ../nbs/06b_diagnostics.ipynb #6550edc3
-def read_diagnostics(path) -> list:
+def read_diagnostics(path, # a `val_diagnostics.json`
+                    ) -> list:
     "The records of a `val_diagnostics.json` (an empty list when there is none)."
     path = Path(path)
     return json.loads(path.read_text()) if path.exists() else []
 
 class ValidationDiagnosticCallback(HfclsCallback):
     "Check every validation for missing/duplicated samples per process; warn and save to `val_diagnostics.json`."
-    def __init__(self, model_path): self.path = Path(model_path)/'val_diagnostics.json'
+    def __init__(self, model_path): self.path = Path(model_path)/'val_diagnostics.json' # the run folder the file goes in
     def on_evaluate(self, args, state, control, **kw):
         "Check this validation's `trainer.val_diagnostics`, warn on any problem and save its record."
         diag = getattr(self.trainer, 'val_diagnostics', None)
@@ -48,7 +50,8 @@ class ValidationDiagnosticCallback(HfclsCallback):
         atomic_write(self.path, lambda t: Path(t).write_text(json.dumps(sorted(recs, key=lambda r: r['epoch']), indent=1)))
 
 # %% ../nbs/06b_diagnostics.ipynb #e80cec81
-def diagnostics_summary(rec:dict) -> dict:
+def diagnostics_summary(rec:dict, # one record of `val_diagnostics.json`
+                       ) -> dict:
     "One record's stored valid_loss/accuracy next to their recomputation from the per-process numbers."
     procs, n = rec['per_process'], rec['num_samples']
     seen = sum(p['samples'] for p in procs)
@@ -60,7 +63,7 @@ def diagnostics_summary(rec:dict) -> dict:
                 accuracy=m.get('accuracy'), accuracy_recomputed=correct / n if n else None)
 
 # %% ../nbs/06b_diagnostics.ipynb #028bd388
-def plot_diagnostics(rec:dict):
+def plot_diagnostics(rec:dict): # one record of `val_diagnostics.json`
     "Bar charts of one record's per-process samples, loss and accuracy against the aggregate; return the figure."
     import matplotlib.pyplot as plt
     procs, n, s = rec['per_process'], rec['num_samples'], diagnostics_summary(rec)
@@ -85,6 +88,7 @@ def plot_diagnostics(rec:dict):
 
 # %% ../nbs/06b_diagnostics.ipynb #696b9a3e
 def _summary_html(rec:dict) -> str:
+    "The summary table and problems of one record, as HTML."
     s = diagnostics_summary(rec)
     def row(name, stored, recomputed, how):
         ok = stored is not None and recomputed is not None and abs(stored - recomputed) <= 1e-6 * max(1.0, abs(stored))
@@ -97,7 +101,7 @@ def _summary_html(rec:dict) -> str:
             "<table><tr><th></th><th>stored</th><th>recomputed</th><th>from</th><th></th></tr>" + ''.join(rows) +
             f"</table>problems:<ul>{probs}</ul>")
 
-def diagnostics_view(path):
+def diagnostics_view(path): # a `val_diagnostics.json`, or the `--model_path` folder holding it
     "An ipywidgets view of `val_diagnostics.json` (the file or its `--model_path`): epoch selector, summary table, bar charts."
     import ipywidgets as W
     from IPython.display import display
