@@ -19,14 +19,16 @@ def in_notebook() -> bool:
     try: return type(get_ipython()).__name__ == 'ZMQInteractiveShell'   # noqa: F821 (defined in IPython)
     except NameError: return False
 
-def output_mode(stream=None) -> str:
+def output_mode(stream=None, # where the progress goes; default stderr
+               ) -> str:
     "'notebook', 'tty' or 'plain' for output to `stream` (default stderr)."
     if in_notebook(): return 'notebook'
     stream = stream or sys.stderr
     return 'tty' if getattr(stream, 'isatty', lambda: False)() and os.environ.get('TERM') != 'dumb' else 'plain'
 
 # %% ../nbs/06c_progress.ipynb #92e28d50
-def fmt_duration(seconds:float) -> str:
+def fmt_duration(seconds:float, # a duration; None or nan shows as `--:--`
+                ) -> str:
     "`mm:ss`, or `h:mm:ss` from one hour."
     if seconds is None or not math.isfinite(seconds): return '--:--'
     s = int(round(seconds)); h, s = divmod(s, 3600); m, s = divmod(s, 60)
@@ -54,20 +56,21 @@ class progress_bar:
             self.bar = tqdm(total=total, initial=initial, desc=desc, unit=unit, unit_scale=False, dynamic_ncols=True,
                             leave=leave, file=None if self.mode == 'notebook' else self.file, mininterval=0.5, smoothing=0.1)
 
-    def update(self, n:int=1):
+    def update(self, n:int=1): # items done since the last call
         "Count `n` more items."
         self.n += n
         if self.bar is not None: self.bar.update(n)
         elif time.time() - self.last >= self.interval: self._line()
 
-    def postfix_due(self, every:float=1.0) -> bool:
+    def postfix_due(self, every:float=1.0, # seconds between two True answers
+                   ) -> bool:
         "True at most once per `every` seconds: the time to refresh costly figures."
         now = time.time()
         if now - self._last_post < every: return False
         self._last_post = now
         return True
 
-    def set_postfix(self, **kw):
+    def set_postfix(self, **kw): # name=value pairs; floats show with 4 digits
         "Figures shown after the bar (e.g. `loss=1.23`)."
         self.postfix = kw
         if self.bar is not None: self.bar.set_postfix({k: f'{v:.4g}' if isinstance(v, float) else v for k, v in kw.items()}, refresh=False)
@@ -78,6 +81,7 @@ class progress_bar:
         return (self.n - self.n0) / dt if dt > 0 else 0.0
 
     def _line(self):
+        "Print the plain progress line."
         self.last = time.time()
         r = self.rate()
         eta = (self.total - self.n) / r if r > 0 else float('nan')
@@ -97,7 +101,8 @@ def table_header() -> str:
     "The header line of the epoch table."
     return '  '.join(f"{c:<{_WIDTHS[c]}}" for c in HISTORY_COLUMNS).rstrip()
 
-def table_row(row:dict) -> str:
+def table_row(row:dict, # one epoch of the history (missing metrics show as nan)
+             ) -> str:
     "One epoch of `history.csv` as a line of the table."
     def cell(c):
         v = row.get(c)
@@ -109,14 +114,16 @@ def table_row(row:dict) -> str:
     return '  '.join(cell(c) for c in HISTORY_COLUMNS).rstrip()
 
 # %% ../nbs/06c_progress.ipynb #41a5a08d
-def table_html(rows:list) -> str:
+def table_html(rows:list, # the history rows to show
+              ) -> str:
     "The epoch table as HTML."
     head = ''.join(f'<th>{c}</th>' for c in HISTORY_COLUMNS)
     body = ''.join('<tr>' + ''.join(f'<td>{v}</td>' for v in table_row(r).split()) + '</tr>' for r in rows)
     return f'<table border="1" class="dataframe"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 # %% ../nbs/06c_progress.ipynb #a4068fe9
-def startup_summary(info:dict) -> str:
+def startup_summary(info:dict, # `arch`, `n_classes`, `n_train`, `n_val`, `split`, devices, processes, schedule, `model_path`, ...
+                   ) -> str:
     "The lines printed before training: data, model, devices, schedule and where the files go."
     i = info
     lines = [f"hfcls: {i['arch']} on {i['n_classes']} classes; train {i['n_train']:,} images, validation {i['n_val']:,} images ({i['split']})",
@@ -132,12 +139,15 @@ class ProgressCallback(HfclsCallback):
     "Start-up summary, per-epoch and validation progress bars, and one table row per epoch, on the main process."
     def __init__(self, ckpt_cb, # the run's `CheckpointCallback` (its history holds the rows)
                  info:dict, # what `startup_summary` prints (steps per epoch are filled in at train begin)
-                 mode:str|None=None, file=None):
+                 mode:str|None=None, # 'tty', 'notebook' or 'plain'; default from `output_mode(file)`
+                 file=None): # where the bars go (default stderr); the table rows are printed
         self.ckpt_cb, self.info, self.mode, self.file = ckpt_cb, dict(info), mode or output_mode(file), file or sys.stderr
         self.bar = self.val_bar = self.display = None
         self.header_done = False
 
-    def _main(self, state): return state.is_world_process_zero
+    def _main(self, state):
+        "True on the main process."
+        return state.is_world_process_zero
 
     def on_train_begin(self, args, state, control, **kw):
         if not self._main(state): return
@@ -172,7 +182,7 @@ class ProgressCallback(HfclsCallback):
         if not self._main(state) or not self.trainer.is_in_train or not self.ckpt_cb.history: return
         self.show_row(self.ckpt_cb.history)
 
-    def show_row(self, rows:list):
+    def show_row(self, rows:list): # the history so far; the last row is the new one
         "Print the newest row (the header first), or redraw the notebook table."
         if self.mode == 'notebook':
             from IPython.display import HTML, display
