@@ -19,6 +19,7 @@ class GracefulStop:
     def __init__(self): self.signum, self._old, self._pid = None, {}, os.getpid()
 
     def _handler(self, signum, frame):
+        "Record the first signal; say on stderr what happens."
         if os.getpid() != self._pid: return            # a forked loader worker: the main process decides
         name = signal.Signals(signum).name
         if self.signum is None:
@@ -40,11 +41,14 @@ class GracefulStop:
 # %% ../nbs/06d_interrupts.ipynb #361aafa9
 class TrainingStopped(KeyboardInterrupt):
     "Training stopped by a signal after writing its resume checkpoint."
-    def __init__(self, signum:int, message:str=''):
+    def __init__(self, signum:int, # the signal that stopped training
+                 message:str=''): # default "stopped by <SIGNAL>"
         super().__init__(message or f"stopped by {signal.Signals(signum).name}")
         self.signum = signum
     @property
-    def exit_code(self) -> int: return 128 + self.signum
+    def exit_code(self) -> int:
+        "The command line's exit status: 128 + the signal number, as a shell reports a process killed by it."
+        return 128 + self.signum
 
 # %% ../nbs/06d_interrupts.ipynb #8b5fa24b
 class StopCallback(HfclsCallback):
@@ -60,7 +64,9 @@ class StopCallback(HfclsCallback):
             import torch.distributed as dist
             self.group = dist.new_group(backend='gloo') if dist.get_backend() != 'gloo' else dist.group.WORLD
 
-    def agreed(self, args, state) -> tuple[int, bool]:
+    def agreed(self, args, # Trainer's arguments: `world_size`
+               state, # Trainer's state: is this the main process
+              ) -> tuple[int, bool]:
         "`(signal number or 0, save due)` as every process sees them."
         due = bool(self.period) and state.is_world_process_zero and time.time() - self.last_save >= self.period
         flags = [int(self.stop.signum or 0), int(due)]
