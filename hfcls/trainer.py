@@ -31,8 +31,11 @@ class EpochSampler(Sampler):
                  shuffle:bool=True): # False: 0, 1, 2, ... every epoch
         self.n, self.seed, self.shuffle, self.epoch = n, seed, shuffle, 0
     def __len__(self): return self.n
-    def set_epoch(self, epoch:int): self.epoch = int(epoch)
-    def order(self, epoch:int) -> torch.Tensor:
+    def set_epoch(self, epoch:int): # the epoch about to be iterated
+        "Iterate epoch `epoch` next."
+        self.epoch = int(epoch)
+    def order(self, epoch:int, # any epoch, past or future
+             ) -> torch.Tensor:
         "The indices of epoch `epoch`, in training order."
         if not self.shuffle: return torch.arange(self.n)
         seed = int(np.random.SeedSequence([self.seed, epoch]).generate_state(1)[0])
@@ -61,11 +64,12 @@ class HfclsTrainer(Trainer):
         for cb in self.callback_handler.callbacks:
             if isinstance(cb, HfclsCallback): cb.trainer = self
 
-    def floating_point_ops(self, inputs) -> int:
+    def floating_point_ops(self, inputs, # a batch (unused)
+                          ) -> int:
         "Not counted: Trainer would walk every parameter at every step to estimate FLOPs nobody reads here."
         return 0
 
-    def create_optimizer(self, model=None):
+    def create_optimizer(self, model=None): # default the trainer's model
         "Three parameter groups (decayed weights, norm weights, biases) and the `--optimizer`; a resumed run loads its state."
         if self.optimizer is None:
             h = self.hyp
@@ -73,7 +77,8 @@ class HfclsTrainer(Trainer):
             if self.resume and self.resume.get('opt'): self._load_opt_state(self.resume['opt'])
         return self.optimizer
 
-    def create_scheduler(self, num_training_steps:int, optimizer=None):
+    def create_scheduler(self, num_training_steps:int, # optimizer steps of the whole run (Trainer's `max_steps`)
+                         optimizer=None): # default the trainer's optimizer
         "The YOLO schedule, per optimizer step, starting at the current global step."
         if self.lr_scheduler is None:
             h, epochs = self.hyp, int(self.args.num_train_epochs)
@@ -84,7 +89,10 @@ class HfclsTrainer(Trainer):
                 cos_lr=h['cos_lr'], start_step=self.state.global_step)
         return self.lr_scheduler
 
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+    def compute_loss(self, model, # the model being trained or evaluated
+                     inputs, # a batch: `pixel_values`, `labels` (and `idx`, which the model does not see)
+                     return_outputs=False, # also return the model's output
+                     num_items_in_batch=None): # unused: the loss is a batch mean
         "Cross-entropy (label-smoothed, or with the soft targets of `batch_transform`) on the logits; adds the loss to the epoch's sum without a host sync."
         x, y = inputs['pixel_values'], inputs['labels']
         if model.training and self.batch_transform is not None: x, y = self.batch_transform(x, y)
@@ -96,7 +104,10 @@ class HfclsTrainer(Trainer):
             self._batches += 1
         return (loss, out) if return_outputs else loss
 
-    def training_step(self, model, inputs, num_items_in_batch=None):
+    def training_step(self, model, # the model being trained
+                      inputs, # a batch
+                      num_items_in_batch=None): # passed on to Trainer
+        "Trainer's forward and backward, with the `train_step` fault point after the backward."
         loss = super().training_step(model, inputs, num_items_in_batch)
         fault_point('train_step')                  # after backward, before the optimizer step: the middle of a step
         return loss
@@ -185,7 +196,7 @@ def _begin_epoch(self:HfclsTrainer):
 
 # %% ../nbs/07_trainer.ipynb #67f15b30
 @patch
-def train(self:HfclsTrainer, **kwargs):
+def train(self:HfclsTrainer, **kwargs): # passed on to `Trainer.train`
     "Train; a trainer built with `resume` continues that checkpoint's run at its exact step."
     if self.resume is None: return Trainer.train(self, **kwargs)
     with tempfile.TemporaryDirectory() as d:
@@ -256,7 +267,7 @@ def _save_checkpoint(self:HfclsTrainer, model, trial):
 
 # %% ../nbs/07_trainer.ipynb #6d526deb
 @patch
-def get_eval_dataloader(self:HfclsTrainer, eval_dataset=None):
+def get_eval_dataloader(self:HfclsTrainer, eval_dataset=None): # default the trainer's validation set
     "An unpadded loader over this process's shard of the validation set: samples rank, rank+W, …."
     ds = eval_dataset if eval_dataset is not None else self.eval_dataset
     key = id(ds)
@@ -270,12 +281,17 @@ def get_eval_dataloader(self:HfclsTrainer, eval_dataset=None):
     return self._exact_eval_loader[1]
 
 @patch
-def get_test_dataloader(self:HfclsTrainer, test_dataset):
+def get_test_dataloader(self:HfclsTrainer, test_dataset): # the dataset `predict()` was given
     "`predict()` shards like validation."
     return self.get_eval_dataloader(test_dataset)
 
 @patch
-def evaluation_loop(self:HfclsTrainer, dataloader, description, prediction_loss_only=None, ignore_keys=None, metric_key_prefix='eval'):
+def evaluation_loop(self:HfclsTrainer,
+                    dataloader, # from `get_eval_dataloader`/`get_test_dataloader`
+                    description, # 'Evaluation', or 'Prediction' to also return the logits
+                    prediction_loss_only=None, # unused (Trainer's argument)
+                    ignore_keys=None, # unused (Trainer's argument)
+                    metric_key_prefix='eval'): # prefix of the metric names: 'eval' or 'test'
     "Evaluate each sample once; all-reduce the confusion matrix, loss sum and id counts (and, for `predict`, gather the logits)."
     model = self.eval_model()
     was_training = model.training
