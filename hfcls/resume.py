@@ -19,7 +19,9 @@ __all__ = ['prepare_model_path', 'newest_good_checkpoint', 'resume_keys', 'exten
 # %% ../nbs/07a_resume.ipynb #a8de9258
 _LEFTOVERS = ('.*.tmp', '.best_model.*')
 
-def prepare_model_path(path, clean:bool=True) -> Path:
+def prepare_model_path(path, # the `--model_path` value
+                       clean:bool=True, # remove leftovers of killed writes (the main process only)
+                      ) -> Path:
     "Create `--model_path` if needed, check that files can be written in it and (`clean`) remove leftovers of killed writes."
     p = Path(path).expanduser()
     if p.exists() and not p.is_dir(): raise HfclsError(f"--model_path {p} is a file, not a folder")
@@ -33,7 +35,8 @@ def prepare_model_path(path, clean:bool=True) -> Path:
     return p
 
 # %% ../nbs/07a_resume.ipynb #bad0792b
-def newest_good_checkpoint(model_path) -> tuple[Path|None, dict|None]:
+def newest_good_checkpoint(model_path, # the run folder
+                          ) -> tuple[Path|None, dict|None]:
     "`last.pth`, else `best.pth` of `model_path`, skipping damaged files with a warning; `(None, None)` when there is none."
     damaged = []
     for name in ('last.pth', 'best.pth'):
@@ -68,7 +71,11 @@ def resume_keys(flags:dict, # this run's validated flags
     return hyp
 
 # %% ../nbs/07a_resume.ipynb #ec0df21b
-def extension_warning(hyp:dict, old_epochs:int, new_epochs:int, done:int) -> str|None:
+def extension_warning(hyp:dict, # the run keys: `lr0`, `lrf`, `cos_lr`
+                      old_epochs:int, # the epochs the run was planned for (None when unknown)
+                      new_epochs:int, # the `--epochs` of this start
+                      done:int, # epochs already trained
+                     ) -> str|None:
     "The warning for raising `--epochs` of a run planned for `old_epochs`: the LRs the remaining epochs now train at."
     if not old_epochs or new_epochs <= old_epochs: return None
     lr = lambda e, E: hyp['lr0'] * yolo_lf(e, E, hyp['lrf'], hyp['cos_lr'])
@@ -77,7 +84,8 @@ def extension_warning(hyp:dict, old_epochs:int, new_epochs:int, done:int) -> str
             f"(the {old_epochs}-epoch plan ended at {lr(old_epochs - 1, old_epochs):.4g}); remaining LRs {new}")
 
 # %% ../nbs/07a_resume.ipynb #2a35b50f
-def check_resume_world_size(ckpt:dict, world:int):
+def check_resume_world_size(ckpt:dict, # the checkpoint being continued
+                            world:int): # the number of processes of this start
     "Warn when a run is resumed with another number of processes than it was trained with."
     old = (ckpt.get('flags') or {}).get('world_size')
     if old is not None and int(old) != world:
@@ -88,15 +96,17 @@ def check_resume_world_size(ckpt:dict, world:int):
 @dataclass
 class RunPlan:
     "What a `train(...)` call does: `kind` is 'fresh', 'resume', 'finetune', 'eval' or 'done'."
-    kind: str
+    kind: str # 'fresh', 'resume', 'finetune', 'eval' or 'done'
     hyp: dict # the run keys this run uses
-    arch: str
-    ckpt_path: Path|None = None
-    ckpt: dict|None = None
-    message: str = ''
+    arch: str # the timm architecture it builds
+    ckpt_path: Path|None = None # the checkpoint it starts from, validates or found finished
+    ckpt: dict|None = None # that checkpoint, loaded
+    message: str = '' # what the run will do, in one line
 
     @property
-    def start_epoch(self) -> int: return int(self.ckpt['epoch']) if self.kind in ('resume', 'done') else 0
+    def start_epoch(self) -> int:
+        "Epochs already trained: the checkpoint's for a resumed or finished run, else 0."
+        return int(self.ckpt['epoch']) if self.kind in ('resume', 'done') else 0
 
 # %% ../nbs/07a_resume.ipynb #b4b61be9
 def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
@@ -145,7 +155,8 @@ def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
     return RunPlan('resume', hyp, arch, path, ckpt, f"resuming {path} at {where} (of {f['epochs']} epochs)")
 
 # %% ../nbs/07a_resume.ipynb #626a5881
-def check_start_options(plan:RunPlan, flags:dict):
+def check_start_options(plan:RunPlan, # from `plan_run`
+                        flags:dict): # the validated flags
     "Fail fast on weights, augmentation or a fine-tune the run could only refuse after the data scan."
     from hfcls.models import cached_weights_file, plain_timm_keys
     from hfcls.images import get_transforms
@@ -168,7 +179,11 @@ def check_start_options(plan:RunPlan, flags:dict):
                        auto_augment=h['auto_augment'], re_prob=h['random_erase'] or 0.)
 
 # %% ../nbs/07a_resume.ipynb #2c0313e2
-def check_checkpoint_fits(ckpt:dict, path, arch:str, classes:list, auto:bool=False):
+def check_checkpoint_fits(ckpt:dict, # the checkpoint
+                          path, # its file, named in the message
+                          arch:str, # the architecture this run builds
+                          classes:list, # the class names found in --data_path
+                          auto:bool=False): # found by auto-resume: the message says how to start a new model instead
     "Raise `HfclsError` when the checkpoint at `path` was trained for another arch or class count (`auto`: found by auto-resume)."
     how = "; to train a new model, use another --model_path or --no-auto-resume" if auto else ''
     if ckpt.get('arch') not in (None, arch):
