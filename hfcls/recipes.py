@@ -41,7 +41,9 @@ class MixupCutmix:
         self.num_classes, self.smoothing = num_classes, label_smoothing
         self.mix = Mixup(mixup_alpha=mixup, cutmix_alpha=cutmix, prob=prob, label_smoothing=label_smoothing, num_classes=num_classes)
 
-    def __call__(self, x:torch.Tensor, y:torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(self, x:torch.Tensor, # a training batch of images (B, 3, H, W)
+                 y:torch.Tensor, # its class indices (B,)
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         "Mix the images `x` in place; return them with the `(B, num_classes)` targets."
         n = len(x) // 2 * 2
         rest = mixup_target(y[n:], self.num_classes, 1.0, self.smoothing)   # the odd one out: its own (smoothed) label
@@ -61,13 +63,17 @@ def classifier_names(timm_model) -> list[str]:
     return [n for n, mod in modules.items() if any(mod is h for h in heads)]
 
 # %% ../nbs/07b_recipes.ipynb #d9681cdd
-def _keep_eval(module, args): module.train(False)
+def _keep_eval(module, args):
+    "Forward pre-hook: keep `module` in eval mode."
+    module.train(False)
 
 class FreezeBackbone(HfclsCallback):
     "fastai's `fine_tune`: only the classifier trains for the first `epochs` epochs (frozen BatchNorm in eval mode), then everything."
-    def __init__(self, epochs:int): self.epochs, self.frozen, self._hooks = epochs, False, []
+    def __init__(self, epochs:int): self.epochs, self.frozen, self._hooks = epochs, False, [] # epochs with a frozen backbone (`--freeze_epochs`)
 
-    def apply(self, model, frozen:bool) -> int:
+    def apply(self, model, # the HF wrapper or the bare timm model
+              frozen:bool, # True: only the classifier trains; False: everything trains
+             ) -> int:
         "Freeze all but the classifier of `model` (or unfreeze everything); returns the number of trainable parameters."
         tm = getattr(model, 'timm_model', model)
         head = [tm.get_submodule(n) for n in classifier_names(tm)]
@@ -82,7 +88,9 @@ class FreezeBackbone(HfclsCallback):
         self.frozen = frozen
         return sum(p.numel() for p in tm.parameters() if p.requires_grad)
 
-    def _model(self): return self.trainer.accelerator.unwrap_model(self.trainer.model)
+    def _model(self):
+        "The trainer's model, unwrapped."
+        return self.trainer.accelerator.unwrap_model(self.trainer.model)
     def on_epoch_begin(self, args, state, control, **kw): self.apply(self._model(), self.trainer.epochs_done < self.epochs)
     def on_train_end(self, args, state, control, **kw):
         if self.frozen: self.apply(self._model(), False)
@@ -91,7 +99,8 @@ class FreezeBackbone(HfclsCallback):
 def freeze_epochs_for(kind:str, # the run plan's kind: 'fresh', 'finetune', 'resume', 'eval' or 'done'
                       pretrained:bool, # `--pretrained` (or `--pretrained_path`)
                       freeze_epochs:int, # `--freeze_epochs`, or a resumed run's own
-                      epochs:int) -> int:
+                      epochs:int, # `--epochs`: freezing them all is a warning
+                     ) -> int:
     "The `--freeze_epochs` a run uses: 0, with a warning, for a new run from random weights; a resumed run keeps its own."
     if not freeze_epochs or kind not in ('fresh', 'finetune'): return freeze_epochs
     if kind == 'fresh' and not pretrained:
@@ -105,9 +114,9 @@ def freeze_epochs_for(kind:str, # the run plan's kind: 'fresh', 'finetune', 'res
 @dataclass
 class TrainingRecipe:
     "The recipe pieces `HfclsTrainer` takes: a weight average, a batch transform and callbacks."
-    ema: ModelEmaV3|None = None
-    batch_transform: MixupCutmix|None = None
-    callbacks: list = field(default_factory=list)
+    ema: ModelEmaV3|None = None # the weight average (`--ema`)
+    batch_transform: MixupCutmix|None = None # mixup/CutMix (`--mixup`, `--cutmix`)
+    callbacks: list = field(default_factory=list) # `FreezeBackbone` (`--freeze_epochs`)
 
 def training_recipe(hyp:dict, # the run keys (`hfcls.core.RUN_KEYS`)
                     model, # the model to train (moved to `device` when there is a weight average)
