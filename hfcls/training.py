@@ -27,7 +27,8 @@ __all__ = ['select_devices', 'training_args', 'build_model', 'build_datasets', '
            'save_run_files', 'final_metrics', 'print_metrics', 'finish_done_run', 'eval_only']
 
 # %% ../nbs/08_training.ipynb #33661c69
-def select_devices(device:str|None) -> bool:
+def select_devices(device:str|None, # the `--device` value
+                  ) -> bool:
     "Apply `--device`; return True when training runs on the CPU."
     kind, ids = parse_device(device)
     if kind == 'cpu': return True
@@ -40,7 +41,10 @@ def select_devices(device:str|None) -> bool:
 # %% ../nbs/08_training.ipynb #214351d9
 def training_args(f:dict, # validated flags
                   hyp:dict, # the run keys this run uses
-                  use_cpu:bool, world:int, workers:int) -> TrainingArguments:
+                  use_cpu:bool, # train on the CPU (from `select_devices`)
+                  world:int, # number of processes
+                  workers:int, # loader workers per process
+                 ) -> TrainingArguments:
     "HF `TrainingArguments` for the flags: evaluate, log and save once per epoch; the global batch split over processes and accumulation."
     bs, acc = hyp['batch_size'], hyp['accumulate']
     if bs < world * acc: raise HfclsError(f"--batch_size {bs} is smaller than {world} process(es) x {acc} accumulation steps")
@@ -82,7 +86,10 @@ def build_model(plan:RunPlan, # what this run does
     return model
 
 # %% ../nbs/08_training.ipynb #9118e544
-def build_datasets(model, splits, hyp:dict, rank:int=0):
+def build_datasets(model, # from `build_model`: its timm data config sets the transforms
+                   splits, # `hfcls.data.DataSplits`
+                   hyp:dict, # the run keys (`img_size`, `auto_augment`, `random_erase`, `seed`)
+                   rank:int=0): # this process's rank: it seeds the training augmentation
     "`(train_ds, val_ds)` with the model's timm transforms and the run's augmentation options."
     data_cfg = timm.data.resolve_model_data_config(model.timm_model)
     train_tfm, eval_tfm = get_transforms(data_cfg, hyp['img_size'], auto_augment=hyp['auto_augment'], re_prob=hyp['random_erase'])
@@ -90,7 +97,13 @@ def build_datasets(model, splits, hyp:dict, rank:int=0):
             ImageClassificationDataset(splits.val, transform=eval_tfm))
 
 # %% ../nbs/08_training.ipynb #25676cd8
-def run_info(f:dict, plan:RunPlan, splits, args:TrainingArguments, workers:int, tracking:str|None) -> dict:
+def run_info(f:dict, # validated flags
+             plan:RunPlan, # what this run does
+             splits, # `hfcls.data.DataSplits`
+             args:TrainingArguments, # from `training_args`
+             workers:int, # loader workers per process
+             tracking:str|None, # where MLflow runs go (masked), or None
+            ) -> dict:
     "The facts the start-up summary shows."
     cuda = args.device.type == 'cuda'
     devices = (f"cuda ({os.environ.get('CUDA_VISIBLE_DEVICES') or 'all visible'})" if cuda else 'cpu')
@@ -172,7 +185,9 @@ def _stopped(trainer) -> TrainingStopped:
     return TrainingStopped(trainer.stopped_by, f"stopped by {name} at {where}; {trainer.checkpointer.model_path/'last.pth'} "
                            "holds the state: run the same command to resume")
 
-def export_best(model, model_path) -> Path|None:
+def export_best(model, # a model of the run's architecture and classes; `best.pth`'s weights are loaded into it
+                model_path, # the run folder
+               ) -> Path|None:
     "Export `best.pth`'s weights with `model`'s config to `<model_path>/best_model` (a pipeline-ready HF folder)."
     best = Path(model_path)/'best.pth'
     if not best.exists(): return None
@@ -186,23 +201,31 @@ def export_best(model, model_path) -> Path|None:
     finally:
         if bars: hf_logging.enable_progress_bar()
 
-def save_run_files(model_path, ckpt_cb):
+def save_run_files(model_path, # the run folder
+                   ckpt_cb): # the run's `CheckpointCallback` (history, flags, best epoch and its confusion matrix)
     "The run's pictures (`lr_schedule.png`, `confusion_matrix.png`) and the best epoch's `per_class.csv`, in the run folder."
     from hfcls.plots import save_run_plots
     from hfcls.interpret import write_per_class_csv
     save_run_plots(model_path, ckpt_cb)
     if 'best_confusion' in ckpt_cb.extras: write_per_class_csv(model_path, ckpt_cb.extras['best_confusion'], ckpt_cb.classes)
 
-def final_metrics(history:list, best_loss:float, best_epoch:int) -> dict:
+def final_metrics(history:list, # the history rows
+                  best_loss:float, # the lowest valid_loss
+                  best_epoch:int, # its epoch
+                 ) -> dict:
     "The last history row with `best_loss` and `best_epoch`."
     return {**(history[-1] if history else {}), 'best_loss': best_loss, 'best_epoch': best_epoch}
 
-def print_metrics(title:str, m:dict):
+def print_metrics(title:str, # the line's start
+                  m:dict): # name -> value; floats with 4 decimals
     "One line: `title k=v k=v …`."
     print(title + ' ' + ' '.join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in m.items()), flush=True)
 
 # %% ../nbs/08_training.ipynb #d5357aa0
-def finish_done_run(plan:RunPlan, f:dict, args:TrainingArguments) -> dict:
+def finish_done_run(plan:RunPlan, # a plan of kind 'done'
+                    f:dict, # validated flags
+                    args:TrainingArguments, # from `training_args` (which process this is)
+                   ) -> dict:
     "A finished run: complete a missing export or MLflow run, print what it is, return its final metrics."
     ck, model_path = plan.ckpt, Path(f['model_path'])
     best_epoch = int(ck.get('best_epoch', ck['epoch']))
@@ -224,7 +247,10 @@ def finish_done_run(plan:RunPlan, f:dict, args:TrainingArguments) -> dict:
     return final_metrics(history, float(ck.get('best_loss', ck['loss'])), best_epoch)
 
 # %% ../nbs/08_training.ipynb #1b596ef5
-def eval_only(trainer, plan:RunPlan, tracker=None) -> dict:
+def eval_only(trainer, # the `HfclsTrainer` built for the checkpoint
+              plan:RunPlan, # a plan of kind 'eval'
+              tracker=None, # the `MlflowCallback`, or None
+             ) -> dict:
     "Validate the planned checkpoint; print (and track) the metrics."
     if trainer.is_world_process_zero(): print(plan.message, flush=True)
     m = trainer.evaluate()
