@@ -14,7 +14,8 @@ from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu
 __all__ = ['device_processes', 'under_launcher', 'accelerate_command', 'run_launcher', 'self_launch', 'launch']
 
 # %% ../nbs/08a_launch.ipynb #6ada378f
-def device_processes(device:str|None) -> int:
+def device_processes(device:str|None, # the `--device` value
+                    ) -> int:
     "How many processes `--distributed` runs for `--device` (1 on a machine without GPUs)."
     kind, n = parse_device(device)
     if kind == 'cpu': return n
@@ -23,23 +24,29 @@ def device_processes(device:str|None) -> int:
 # %% ../nbs/08a_launch.ipynb #829a4f60
 _LAUNCHER_ENV = ('LOCAL_RANK', 'WORLD_SIZE', 'ACCELERATE_MIXED_PRECISION')
 
-def under_launcher(env:dict|None=None) -> bool:
+def under_launcher(env:dict|None=None, # the environment to look at; default `os.environ`
+                  ) -> bool:
     "True in a process started by torchrun, `accelerate launch` or `notebook_launcher`."
     env = os.environ if env is None else env
     return any(k in env for k in _LAUNCHER_ENV)
 
-def accelerate_command(argv:list, num_processes:int, port:int) -> list:
+def accelerate_command(argv:list, # the `hfcls_train` arguments each process gets
+                       num_processes:int, # processes to start
+                       port:int, # the rendezvous port
+                      ) -> list:
     "The `accelerate launch` command running `python -m hfcls.train *argv` in `num_processes` processes."
     return [sys.executable, '-m', 'accelerate.commands.launch', '--multi_gpu', '--num_processes', str(num_processes),
             '--num_machines', '1', '--mixed_precision', 'no', '--dynamo_backend', 'no', '--main_process_port', str(port),
             '-m', 'hfcls.train', *map(str, argv)]
 
 # %% ../nbs/08a_launch.ipynb #7a987f4d
-def run_launcher(cmd:list, env:dict|None=None) -> int:
+def run_launcher(cmd:list, # the launcher command, e.g. from `accelerate_command`
+                 env:dict|None=None, # its environment; default this process's
+                ) -> int:
     "Run a launcher command, forwarding its stderr with duplicate warnings and post-error tracebacks dropped; return its exit status."
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
     error, seen, term, stopped = None, set(), [], None
-    def on_term(signum, frame): term.append(signum); proc.send_signal(signal.SIGTERM)
+    def on_term(signum, frame): term.append(signum); proc.send_signal(signal.SIGTERM)   # pass SIGTERM on to the launcher
     try: old_term = signal.signal(signal.SIGTERM, on_term)
     except ValueError: old_term = None   # not the main thread: cannot handle signals here
     try:
