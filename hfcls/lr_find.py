@@ -26,7 +26,9 @@ __all__ = ['smooth_losses', 'valley', 'steep', 'suggest_lrs', 'LRSweepCallback',
            'run_lr_find', 'batch_samples', 'show_batch']
 
 # %% ../nbs/08b_lr_find.ipynb #fe7647d6
-def smooth_losses(losses:list, beta:float=0.98) -> list[float]:
+def smooth_losses(losses:list, # the loss of each step
+                  beta:float=0.98, # the exponential average's weight of the past
+                 ) -> list[float]:
     "fastai's smoothed loss at each step: the exponential average of the losses so far, debiased."
     avg, out = 0.0, []
     for i, l in enumerate(losses, 1):
@@ -35,7 +37,8 @@ def smooth_losses(losses:list, beta:float=0.98) -> list[float]:
     return out
 
 # %% ../nbs/08b_lr_find.ipynb #19a8a4df
-def valley(losses:list) -> int:
+def valley(losses:list, # the smoothed losses
+          ) -> int:
     "fastai's `valley`: the index halfway down the longest run of falling losses (longest decreasing subsequence)."
     n = len(losses)
     lds, start, end = [1] * n, 0, 0
@@ -46,7 +49,9 @@ def valley(losses:list) -> int:
     sections = (end - start) / 3
     return max(start + int(sections) + int(sections / 2), 0)
 
-def steep(lrs:list, losses:list) -> int:
+def steep(lrs:list, # the LR of each step
+          losses:list, # the smoothed loss of each step
+         ) -> int:
     "fastai's `steep`: the index where the loss falls fastest per unit of log(LR)."
     lrs, losses = np.asarray(lrs, float), np.asarray(losses, float)
     return int(np.argmin(np.diff(losses) / np.diff(np.log(lrs))))
@@ -89,12 +94,12 @@ class LRSweepCallback(HfclsCallback):
 @dataclass
 class LRFindResult:
     "An LR sweep: the LR and loss (raw and smoothed) of each step, whether it diverged, and fastai's suggestions."
-    lrs: list
-    losses: list
-    smoothed: list
-    diverged: bool
-    suggestions: dict
-    num_it: int = 100
+    lrs: list # the LR of each step
+    losses: list # the training loss of each step
+    smoothed: list # `smooth_losses(losses)`
+    diverged: bool # the sweep stopped because the loss diverged
+    suggestions: dict # `valley`, `steep` and `minimum` (`suggest_lrs`)
+    num_it: int = 100 # the steps the sweep was planned for
 
     @property
     def lr0(self) -> float:
@@ -120,7 +125,9 @@ class LRFindResult:
         if path is not None: save_figure(fig, path)
         return fig
 
-    def _repr_png_(self): return self.plot()._repr_png_()
+    def _repr_png_(self):
+        "The plot, for notebooks."
+        return self.plot()._repr_png_()
     def __repr__(self):
         return (f"LRFindResult(lr0={self.lr0:.3g}, steep={self.suggestions['steep']:.3g}, minimum={self.suggestions['minimum']:.3g}, "
                 f"{len(self.lrs)} steps from {self.lrs[0]:.1e} to {self.lrs[-1]:.1e}{', diverged' if self.diverged else ''})")
@@ -130,7 +137,8 @@ def lr_sweep(model, # the model, with the weights to start from
              train_ds, # the training dataset (`hfcls.training.build_datasets`)
              hyp:dict, # the run keys: optimizer, momentum, wd, label smoothing, seed, ...
              args, # the run's `TrainingArguments` (`hfcls.training.training_args`)
-             start_lr:float=1e-7, end_lr:float=10.0, # the range swept
+             start_lr:float=1e-7, # the first LR
+             end_lr:float=10.0, # the LR reached after `num_it` steps
              num_it:int=100, # optimizer steps at most
              stop_div:bool=True, # stop when the smoothed loss diverges
             ) -> LRFindResult:
@@ -155,7 +163,10 @@ def lr_sweep(model, # the model, with the weights to start from
 # %% ../nbs/08b_lr_find.ipynb #ab79c421
 def find_lr(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
             given:set=frozenset(), # the flags the user passed
-            start_lr:float=1e-7, end_lr:float=10.0, num_it:int=100, stop_div:bool=True, # the sweep (see `lr_sweep`)
+            start_lr:float=1e-7, # the first LR
+            end_lr:float=10.0, # the LR reached after `num_it` steps
+            num_it:int=100, # optimizer steps at most
+            stop_div:bool=True, # stop when the smoothed loss diverges
            ) -> LRFindResult:
     "Sweep the LR on the model, data and optimizer that `train(**flags)` would train; return the sweep."
     f = flags
