@@ -52,7 +52,9 @@ def write_per_class_csv(model_path, # the run folder (`--model_path`)
 # %% ../nbs/08c_interpret.ipynb #810930fc
 def predict_logits(model, # a `TimmWrapperForImageClassification`
                    ds, # a dataset of `dict(pixel_values, labels)`
-                   batch_size:int=64, device=None, workers:int=0,
+                   batch_size:int=64, # images per forward pass
+                   device=None, # where to run; default a GPU when there is one
+                   workers:int=0, # loader worker processes
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "The model's logits (N, C) and the labels (N,) of every sample of `ds`, in order."
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -76,7 +78,7 @@ class Interpretation:
     losses: np.ndarray # (N,) cross-entropy of each image
     dataset: object = None # the validation dataset (evaluation transform), for the images
     mean: tuple = None # the model's normalisation, to show the images
-    std: tuple = None
+    std: tuple = None # the model's normalisation standard deviation
 
     @property
     def preds(self) -> np.ndarray:
@@ -89,7 +91,9 @@ class Interpretation:
     @classmethod
     def from_run(cls, model_path, # the run folder: best.pth, val_files.csv
                  data_path=None, # the data set's root; default the one the run recorded
-                 batch_size:int=64, device=None, workers:int=0):
+                 batch_size:int=64, # images per forward pass
+                 device=None, # where to run; default a GPU when there is one
+                 workers:int=0): # loader worker processes
         "Run the best checkpoint of `model_path` once over the run's recorded validation files."
         mp = Path(model_path)
         ckpt = load_checkpoint(mp/'best.pth')
