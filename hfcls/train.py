@@ -22,7 +22,8 @@ EXAMPLES = """examples:
   hfcls_train --data_path /data/imagenet --arch resnet50 --model_path models/r50 --eval_only
 The same command again resumes from --model_path/last.pth; SIGTERM or Ctrl-C write a resume checkpoint first (exit 143 / 130)."""
 
-def hfcls_parser(prog:str='hfcls_train') -> argparse.ArgumentParser:
+def hfcls_parser(prog:str='hfcls_train', # the program name in usage and error lines
+                ) -> argparse.ArgumentParser:
     "The `hfcls_train` argument parser: every `hfcls_flags` option, returning only the flags given."
     p = argparse.ArgumentParser(prog=prog, description="Train a timm image classifier on HF Trainer + Accelerate, tracked in MLflow.",
                                 epilog=EXAMPLES, formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, max_help_position=40, width=120),
@@ -55,7 +56,7 @@ def _sigterm_stops():
 
 _DISK = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO)
 
-def main(argv:list|None=None):
+def main(argv:list|None=None): # the arguments; default `sys.argv[1:]`
     "Entry point of `hfcls_train`."
     args = vars(hfcls_parser().parse_args(argv))
     warnings.formatwarning = warning_formatter('hfcls_train')
