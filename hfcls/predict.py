@@ -26,7 +26,9 @@ __all__ = ['IMAGE_SUFFIXES', 'list_images', 'resolve_model_file', 'Classifier', 
 # %% ../nbs/09a_predict.ipynb #89e80b2b
 IMAGE_SUFFIXES = frozenset({'.jpg', '.jpeg', '.jfif', '.png', '.bmp', '.gif', '.tif', '.tiff', '.webp', '.ppm', '.pgm', '.pbm'})
 
-def _is_image_name(name:str) -> bool: return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+def _is_image_name(name:str) -> bool:
+    "True when the file name has an image suffix (any case)."
+    return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
 
 def _walk_images(folder:str) -> list[tuple]:
     "Sorted `(path, (device, inode))` of the image files under `folder`, recursively, skipping hidden names; each real folder is visited once."
@@ -47,13 +49,17 @@ def _walk_images(folder:str) -> list[tuple]:
     return sorted(out)
 
 # %% ../nbs/09a_predict.ipynb #c50afb5c
-def _has_magic(s:str) -> bool: return any(c in s for c in '*?[')
+def _has_magic(s:str) -> bool:
+    "True when `s` is a glob pattern."
+    return any(c in s for c in '*?[')
 
 def _file_key(p:str) -> tuple:
+    "`(device, inode)` of a file: its identity, whatever name or link reaches it."
     st = os.stat(p)
     return st.st_dev, st.st_ino
 
-def list_images(source) -> list[Path]:
+def list_images(source, # an image file, a folder, a glob, or a list of these
+               ) -> list[Path]:
     "Image files named by `source`: an image file, a folder (recursive), a glob, or a list of these; each file once."
     sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     if not sources: raise HfclsError("no source given: name an image file, a folder or a glob")
@@ -73,7 +79,9 @@ def list_images(source) -> list[Path]:
     return [Path(p) for p in found.values()]
 
 # %% ../nbs/09a_predict.ipynb #a4b050c6
-def resolve_model_file(load_model:str|None=None, model_path:str='./models') -> Path:
+def resolve_model_file(load_model:str|None=None, # checkpoint file (.pth)
+                       model_path:str='./models', # folder holding best.pth, used when `load_model` is not given
+                      ) -> Path:
     "The checkpoint to use: `load_model` if given, else `best.pth` in `model_path`."
     if load_model:
         p = Path(load_model).expanduser()
@@ -97,7 +105,8 @@ class Classifier:
 
     def __repr__(self): return f"Classifier({self.arch}, img_size={self.img_size}, {len(self.classes)} classes, from {self.path})"
 
-    def pixel_values(self, paths) -> torch.Tensor:
+    def pixel_values(self, paths, # image files
+                    ) -> torch.Tensor:
         "The images at `paths` as the model sees them: a float tensor (N, 3, img_size, img_size)."
         return torch.stack([self.eval_tfm(read_image(p)) for p in paths])
 
@@ -134,7 +143,8 @@ def load_classifier(load_model:str|None=None, # checkpoint file (.pth); default:
     return Classifier(model.eval(), arch, img_size, [str(c) for c in classes], data_config, eval_tfm, path)
 
 # %% ../nbs/09a_predict.ipynb #473164ee
-def inference_devices(device:str|None=None) -> list[torch.device]:
+def inference_devices(device:str|None=None, # cpu, or GPU ids like 0 or 0,1; unset = all visible GPUs, else the CPU
+                     ) -> list[torch.device]:
     "The devices `--device` selects for inference: one or more GPUs, or the CPU."
     kind, ids = parse_device(device)
     if kind == 'cpu': return [torch.device('cpu')]
@@ -143,7 +153,8 @@ def inference_devices(device:str|None=None) -> list[torch.device]:
     return [torch.device('cuda', i) for i in ids]
 
 # %% ../nbs/09a_predict.ipynb #0ca3778a
-def prediction_columns(topk:int) -> list[str]:
+def prediction_columns(topk:int, # classes per image
+                      ) -> list[str]:
     "Columns of a predictions table: path, pred, prob, pred_2, prob_2, …, pred_K, prob_K, error."
     return ['path', 'pred', 'prob'] + [f'{c}_{i}' for i in range(2, topk + 1) for c in ('pred', 'prob')] + ['error']
 
@@ -240,7 +251,8 @@ def write_predictions(rows:list[dict], # rows from `predict`
     return atomic_write(output, write)
 
 # %% ../nbs/09a_predict.ipynb #6550bfb9
-def predict_parser(prog:str='hfcls_predict') -> argparse.ArgumentParser:
+def predict_parser(prog:str='hfcls_predict', # the program name in usage and error lines
+                  ) -> argparse.ArgumentParser:
     "The `hfcls_predict` argument parser."
     doc = docments(predict)
     p = argparse.ArgumentParser(prog=prog, description="Predict the classes of images with a model trained by hfcls_train; write them to a CSV or JSON file.", allow_abbrev=False)
@@ -255,7 +267,7 @@ def predict_parser(prog:str='hfcls_predict') -> argparse.ArgumentParser:
     p.error = one_line_error(prog)
     return p
 
-def main(argv:list|None=None):
+def main(argv:list|None=None): # the arguments; default `sys.argv[1:]`
     "Entry point of `hfcls_predict`."
     args = vars(predict_parser().parse_args(argv))
     warnings.formatwarning = warning_formatter('hfcls_predict')
