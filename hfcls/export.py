@@ -31,7 +31,8 @@ def _require_onnx():
 # %% ../nbs/09b_export.ipynb #14364691
 _JSON_KEYS = ('classes', 'mean', 'std', 'img_size', 'crop_pct')
 
-def onnx_metadata(clf:Classifier) -> dict:
+def onnx_metadata(clf:Classifier, # a model from `load_classifier`
+                 ) -> dict:
     "The ONNX `metadata_props` of `clf`: class names, normalisation, image size, resize, architecture."
     c = clf.data_config
     meta = dict(classes=clf.classes, mean=[float(v) for v in c['mean']], std=[float(v) for v in c['std']], img_size=clf.img_size,
@@ -40,14 +41,18 @@ def onnx_metadata(clf:Classifier) -> dict:
                 output='logits: float32 N x len(classes); softmax gives probabilities', hfcls_version=hfcls.__version__)
     return {k: json.dumps(v) if k in _JSON_KEYS else str(v) for k, v in meta.items()}
 
-def read_onnx_metadata(path) -> dict:
+def read_onnx_metadata(path, # an .onnx file written by `export_onnx`
+                      ) -> dict:
     "The metadata of an ONNX file written by `export_onnx`, with lists and numbers decoded."
     import onnx
     meta = {p.key: p.value for p in onnx.load(str(path), load_external_data=False).metadata_props}
     return {k: json.loads(v) if k in _JSON_KEYS else v for k, v in meta.items()}
 
 # %% ../nbs/09b_export.ipynb #7c759491
-def onnx_max_error(path, clf:Classifier, pixel_values:torch.Tensor) -> float:
+def onnx_max_error(path, # the .onnx file
+                   clf:Classifier, # the model it was exported from
+                   pixel_values:torch.Tensor, # a batch of images as the model sees them (N, 3, img_size, img_size)
+                  ) -> float:
     "The largest absolute difference between the logits of the ONNX file (onnxruntime, CPU) and of PyTorch on `pixel_values`."
     import onnxruntime
     sess = onnxruntime.InferenceSession(str(path), providers=['CPUExecutionProvider'])
@@ -102,7 +107,8 @@ def export(load_model:str|None=None,   # checkpoint file (.pth); default: best.p
     return export_onnx(clf, out) if format == 'onnx' else export_hf_model(clf.model, out)
 
 # %% ../nbs/09b_export.ipynb #ccb153eb
-def export_parser(prog:str='hfcls_export') -> argparse.ArgumentParser:
+def export_parser(prog:str='hfcls_export', # the program name in usage and error lines
+                 ) -> argparse.ArgumentParser:
     "The `hfcls_export` argument parser."
     doc = docments(export)
     p = argparse.ArgumentParser(prog=prog, description="Export a model trained by hfcls_train as ONNX or as a HF folder for transformers.pipeline.", allow_abbrev=False)
@@ -113,7 +119,7 @@ def export_parser(prog:str='hfcls_export') -> argparse.ArgumentParser:
     p.error = one_line_error(prog)
     return p
 
-def main(argv:list|None=None):
+def main(argv:list|None=None): # the arguments; default `sys.argv[1:]`
     "Entry point of `hfcls_export`."
     args = vars(export_parser().parse_args(argv))
     warnings.formatwarning = warning_formatter('hfcls_export')
