@@ -31,7 +31,12 @@ def digits_split_folder(dest, # folder to create
 # %% ../nbs/09c_testing.ipynb #22e4c94e
 HFCLS_TRAIN = str(Path(sys.executable).parent/'hfcls_train')
 
-def run(cmd:list, cwd=None, env:dict|None=None, check:int|None=0, timeout:float=900) -> subprocess.CompletedProcess:
+def run(cmd:list, # the program and its arguments (anything `str` turns into one)
+        cwd=None, # the working folder
+        env:dict|None=None, # variables added to this process's environment (`OMP_NUM_THREADS=1` unless given)
+        check:int|None=0, # the exit status expected; None = any
+        timeout:float=900, # seconds before the process is killed and the test fails
+       ) -> subprocess.CompletedProcess:
     "Run `cmd` (str-able items); check its exit status unless `check` is None; the result has `.wall` seconds."
     t0 = time.time()
     r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, cwd=cwd,
@@ -45,7 +50,8 @@ def cli(*args, **kw) -> subprocess.CompletedProcess:
     return run([HFCLS_TRAIN, *args], **kw)
 
 # %% ../nbs/09c_testing.ipynb #27e32336
-def check_one_line_error(r:subprocess.CompletedProcess, contains:str):
+def check_one_line_error(r:subprocess.CompletedProcess, # a finished process, from `run(..., check=None)`
+                         contains:str): # text the error line must contain
     "Assert `r` failed as bad input: status 2, no traceback, one `error:` line on stderr containing `contains`."
     assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
     assert 'Traceback' not in r.stderr and contains in r.stderr, r.stderr[-2000:]
@@ -54,6 +60,7 @@ def check_one_line_error(r:subprocess.CompletedProcess, contains:str):
     return errors[0]
 
 # %% ../nbs/09c_testing.ipynb #6d6e3992
-def history_metrics(path) -> list:
+def history_metrics(path, # a `history.csv`
+                   ) -> list:
     "The rows of `history.csv` without the `time` column."
     return [{k: v for k, v in r.items() if k != 'time'} for r in read_history(path)]
