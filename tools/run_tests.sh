@@ -12,7 +12,7 @@ run_one() {
 }
 export -f run_one
 # the slowest notebooks first, so the two workers finish together
-ls nbs/[0-9]*.ipynb nbs/index.ipynb 2>/dev/null | sort -r | xargs -P "${HFCLS_TEST_JOBS:-2}" -I{} bash -c 'run_one {}' | tee "$logs/summary"
+ls nbs/[0-9]*.ipynb nbs/tutorial_*.ipynb nbs/index.ipynb 2>/dev/null | sort -r | xargs -P "${HFCLS_TEST_JOBS:-2}" -I{} bash -c 'run_one {}' | tee "$logs/summary"
 for name in $(awk '$1=="FAIL"{print $2}' "$logs/summary"); do
   echo "=== $name (last 60 lines) ==="; tail -n 60 "$logs/$name.log"
 done
