@@ -52,7 +52,8 @@ class MixupCutmix:
         return x, torch.cat([t, rest])
 
 # %% ../nbs/07b_recipes.ipynb #f8f44e54
-def classifier_names(timm_model) -> list[str]:
+def classifier_names(timm_model, # a timm model (on any device, `meta` included)
+                    ) -> list[str]:
     "Module names of a timm model's classifier: `pretrained_cfg['classifier']` (one or several), else `get_classifier()`'s."
     names = timm_model.pretrained_cfg.get('classifier')
     names = [names] if isinstance(names, str) else list(names or [])
