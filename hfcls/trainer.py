@@ -170,15 +170,32 @@ def checkpoint_state(self:HfclsTrainer) -> dict:
                   ema=dict(decay=float(getattr(self.ema, 'decay', math.nan)), updates=self.state.global_step))
     return st
 
-# %% ../nbs/07_trainer.ipynb #479f219f
+# %% ../nbs/07_trainer.ipynb #e28f2b00
 class _Bookkeeping(HfclsCallback):
     "The trainer's own hooks: start each epoch's sums and sampler, update the weight average, and check that a resume landed where it should."
-    def on_train_begin(self, args, state, control, **kw): self.trainer._check_resume_position()
+    def on_train_begin(self, args, state, control, **kw):
+        self.trainer._check_resume_position()
+        self.trainer._cache_parameters()
     def on_epoch_begin(self, args, state, control, **kw): self.trainer._begin_epoch()
     def on_step_end(self, args, state, control, **kw):
         tr = self.trainer     # after the optimizer step; a save this step asks for comes after the update
         if tr.ema is not None: tr.ema.update(tr.accelerator.unwrap_model(tr.model), step=state.global_step)
         if tr.step_in_epoch == 0: control.should_save = False   # an epoch end: the save follows validation
+
+# %% ../nbs/07_trainer.ipynb #c5c76e4a
+@patch
+def _cache_parameters(self:HfclsTrainer):
+    "Cache the model's parameter list; give the prepared model a `zero_grad` over it."
+    params = self._params = list(self.model.parameters())
+    def zero_grad(set_to_none:bool=True):
+        for p in params: p.grad = None
+    self.model_wrapped.zero_grad = zero_grad
+
+@patch
+def _clip_grad_norm(self:HfclsTrainer, model):
+    "Clip the gradients' total norm to `max_grad_norm` over the cached parameters; return the norm before clipping."
+    if self.args.fp16 or getattr(self, '_params', None) is None: return Trainer._clip_grad_norm(self, model)
+    return torch.nn.utils.clip_grad_norm_(self._params, self.args.max_grad_norm, foreach=True)
 
 # %% ../nbs/07_trainer.ipynb #b965d09d
 @patch
@@ -265,7 +282,7 @@ def _save_checkpoint(self:HfclsTrainer, model, trial):
     if self.step_in_epoch == 0 and (self.checkpointer.history or [{}])[-1].get('epoch') != self.epochs_done: return
     self.checkpointer.save(self, self.eval_model(), self.optimizer)
 
-# %% ../nbs/07_trainer.ipynb #6d526deb
+# %% ../nbs/07_trainer.ipynb #7a6557f5
 @patch
 def get_eval_dataloader(self:HfclsTrainer, eval_dataset=None): # default the trainer's validation set
     "An unpadded loader over this process's shard of the validation set: samples rank, rank+W, …."
@@ -294,6 +311,7 @@ def evaluation_loop(self:HfclsTrainer,
                     metric_key_prefix='eval'): # prefix of the metric names: 'eval' or 'test'
     "Evaluate each sample once; all-reduce the confusion matrix, loss sum and id counts (and, for `predict`, gather the logits)."
     model = self.eval_model()
+    self._sync_buffers(model)
     was_training = model.training
     model.eval()
     n, keep = len(dataloader.dataset), description == 'Prediction'
@@ -305,7 +323,7 @@ def evaluation_loop(self:HfclsTrainer,
             batch = self._prepare_inputs(batch)
             with self.autocast_smart_context_manager():
                 logits = model(pixel_values=batch['pixel_values']).logits.float()
-            acc.update(batch['idx'], F.cross_entropy(logits, batch['labels'], reduction='none'), logits.argmax(1), batch['labels'])
+            acc.update(batch['idx'], F.cross_entropy(logits, batch['labels'], reduction='none'), logits.argmax(1), batch['labels'], check=False)
             if keep: ids.append(batch['idx'].cpu()); outs.append(logits.cpu())
             self.eval_progress = (min(self.eval_progress[0] + len(batch['labels']) * self.args.world_size, n), n)
             self.control = self.callback_handler.on_prediction_step(self.args, self.state, self.control)
@@ -323,6 +341,13 @@ def evaluation_loop(self:HfclsTrainer,
     metrics = {f'{metric_key_prefix}_{k}': float(v) for k, v in m.items()}
     preds = self._ordered_logits(ids, outs, n) if keep else None
     return EvalLoopOutput(predictions=preds, label_ids=None, metrics=metrics, num_samples=int(total.count))
+
+@patch
+def _sync_buffers(self:HfclsTrainer, model):
+    "Give every process the main process's buffers (BatchNorm running statistics) before validating."
+    if self.args.world_size <= 1: return
+    import torch.distributed as dist
+    for b in model.buffers(): dist.broadcast(b.data, src=0)
 
 @patch
 def _ordered_logits(self:HfclsTrainer, ids:list, outs:list, n:int) -> np.ndarray:
