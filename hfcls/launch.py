@@ -123,7 +123,7 @@ def _collect_results(out_dir, num_processes:int) -> dict:
         warn(f"the {num_processes} processes ended with different metrics: {[strip(r['metrics']) for _, r in sorted(res.items())]}")
     return res[0]['metrics']
 
-# %% ../nbs/08a_launch.ipynb #a57a3d8d
+# %% ../nbs/08a_launch.ipynb #ec3636d9
 @delegates(hfcls_flags)
 def launch(num_processes:int|None=None, # processes to start; default one per `device` (`cpu:N`: N, GPU ids: their count)
            port:int|None=None, # rendezvous port; default a free one (not accelerate's fixed 29500)
@@ -144,6 +144,9 @@ def launch(num_processes:int|None=None, # processes to start; default one per `d
     from accelerate.state import AcceleratorState, PartialState
     if AcceleratorState._shared_state or PartialState._shared_state or torch.cuda.is_initialized():
         raise HfclsError("launch() needs a kernel where no Trainer/train() has run and CUDA is unused: restart the kernel and call launch() first")
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     with tempfile.TemporaryDirectory() as d:
-        notebook_launcher(_launched_train, args=(kwargs, d, n), num_processes=n, use_port=str(port or free_port()))
+        try: notebook_launcher(_launched_train, args=(kwargs, d, n), num_processes=n, use_port=str(port or free_port()))
+        finally:
+            for s, h in handlers.items(): signal.signal(s, h)   # torch elastic leaves its own SIGTERM handler in the kernel
         return _collect_results(d, n)

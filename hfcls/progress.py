@@ -121,7 +121,7 @@ def table_html(rows:list, # the history rows to show
     body = ''.join('<tr>' + ''.join(f'<td>{v}</td>' for v in table_row(r).split()) + '</tr>' for r in rows)
     return f'<table border="1" class="dataframe"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
-# %% ../nbs/06c_progress.ipynb #a4068fe9
+# %% ../nbs/06c_progress.ipynb #16f68869
 def startup_summary(info:dict, # `arch`, `n_classes`, `n_train`, `n_val`, `split`, devices, processes, schedule, `model_path`, ...
                    ) -> str:
     "The lines printed before training: data, model, devices, schedule and where the files go."
@@ -131,7 +131,6 @@ def startup_summary(info:dict, # `arch`, `n_classes`, `n_train`, `n_val`, `split
              f"  epochs {i['start_epoch'] + 1}..{i['epochs']} of {i['epochs']}, {i['steps_per_epoch']:,} optimizer steps per epoch, "
              f"global batch {i['batch_size']} ({i['per_device']} per process" + (f" x {i['accumulate']} accumulated" if i.get('accumulate', 1) > 1 else '') + ")",
              f"  files: {i['model_path']} (last.pth, best.pth, history.csv, val_files.csv)" + (f"; tracking: {i['tracking']}" if i.get('tracking') else '')]
-    if i.get('resumed_from'): lines.append(f"  resuming {i['resumed_from']}")
     return '\n'.join(lines)
 
 # %% ../nbs/06c_progress.ipynb #9082bf90

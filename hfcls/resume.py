@@ -108,7 +108,7 @@ class RunPlan:
         "Epochs already trained: the checkpoint's for a resumed or finished run, else 0."
         return int(self.ckpt['epoch']) if self.kind in ('resume', 'done') else 0
 
-# %% ../nbs/07a_resume.ipynb #b4b61be9
+# %% ../nbs/07a_resume.ipynb #b82418dd
 def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
              given:set=frozenset(), # names of the flags the user passed
              world:int=1, # number of processes
@@ -143,10 +143,12 @@ def plan_run(flags:dict, # validated flags (`hfcls.core.hfcls_flags`)
     hyp = resume_keys(f, ckpt, given, via_load_model=bool(f['load_model']))
     done, step = int(ckpt['epoch']), int(ckpt.get('step_in_epoch') or 0)
     best = int(ckpt.get('best_epoch', done))
+    early = step == 0 and done < f['epochs'] and stopped_early(done, best, f['early_stopping'])
     finished = (step == 0 and done >= f['epochs'] and f"already trained {done}/{f['epochs']} epochs") or \
-               (step == 0 and stopped_early(done, best, f['early_stopping']) and f"stopped early at epoch {done} (no improvement since epoch {best})")
+               (early and f"stopped early at epoch {done} (no improvement since epoch {best})")
     if finished:
-        more = "raise --epochs to continue" + (", or --no-auto-resume to start over" if not f['load_model'] else ", or add --no-auto-resume to start a new run from its weights")
+        more = ("raise --early_stopping (the patience) to continue" if early else "raise --epochs to continue") + \
+               (", or --no-auto-resume to start over" if not f['load_model'] else ", or add --no-auto-resume to start a new run from its weights")
         return RunPlan('done', hyp, arch, path, ckpt, f"{finished} ({path}); nothing to train: {more}")
     check_resume_world_size(ckpt, world)
     old_epochs = (ckpt.get('flags') or {}).get('epochs')

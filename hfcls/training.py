@@ -96,7 +96,7 @@ def build_datasets(model, # from `build_model`: its timm data config sets the tr
     return (ImageClassificationDataset(splits.train, transform=train_tfm, seed=hyp['seed'], rank=rank),
             ImageClassificationDataset(splits.val, transform=eval_tfm))
 
-# %% ../nbs/08_training.ipynb #25676cd8
+# %% ../nbs/08_training.ipynb #24fc64bd
 def run_info(f:dict, # validated flags
              plan:RunPlan, # what this run does
              splits, # `hfcls.data.DataSplits`
@@ -110,8 +110,7 @@ def run_info(f:dict, # validated flags
     return dict(arch=plan.arch, n_classes=len(splits.classes), n_train=len(splits.train), n_val=len(splits.val),
                 split=getattr(splits, 'source', 'train/ and val/ folders' if (Path(f['data_path'])/'train').is_dir() else f"{f['val_split']:g} of one folder held out"), devices=devices, processes=args.world_size, workers=workers,
                 epochs=f['epochs'], batch_size=plan.hyp['batch_size'], per_device=args.per_device_train_batch_size,
-                accumulate=args.gradient_accumulation_steps, model_path=f['model_path'], tracking=tracking,
-                resumed_from=plan.message if plan.kind in ('resume', 'finetune') else None)
+                accumulate=args.gradient_accumulation_steps, model_path=f['model_path'], tracking=tracking)
 
 # %% ../nbs/08_training.ipynb #c0e271d4
 @delegates(hfcls_flags)
@@ -246,13 +245,12 @@ def finish_done_run(plan:RunPlan, # a plan of kind 'done'
     history = [r for r in ck.get('history') or [] if r['epoch'] <= ck['epoch']]
     return final_metrics(history, float(ck.get('best_loss', ck['loss'])), best_epoch)
 
-# %% ../nbs/08_training.ipynb #1b596ef5
+# %% ../nbs/08_training.ipynb #0ab59b84
 def eval_only(trainer, # the `HfclsTrainer` built for the checkpoint
               plan:RunPlan, # a plan of kind 'eval'
               tracker=None, # the `MlflowCallback`, or None
              ) -> dict:
     "Validate the planned checkpoint; print (and track) the metrics."
-    if trainer.is_world_process_zero(): print(plan.message, flush=True)
     m = trainer.evaluate()
     if trainer.is_world_process_zero():
         from hfcls.interpret import write_per_class_csv
