@@ -84,7 +84,7 @@ if __name__ == '__main__':
                    startup=bench_data.startup_cost(n_big=1_000, n_small=30, runs=1), index=bench_data.index_bytes_per_image(10_000),
                    help=startup_times(1))
     else:
-        res = dict(train=bench_train.training_overhead(a.runs), loader=bench_data.loader_throughput(runs=a.runs),
+        res = dict(train=bench_train.training_overhead(max(a.runs, 5)), loader=bench_data.loader_throughput(runs=a.runs),
                    startup=bench_data.startup_cost(runs=a.runs), index=bench_data.index_bytes_per_image(), help=startup_times(max(a.runs, 5)))
     rows = table(res)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
