@@ -1,6 +1,6 @@
 """hfcls benchmarks: every figure of the performance contract, as ratios against a baseline, in one command.
 
-    python benchmarks/run.py            # full sizes (about 25 min on a 2-core machine); run it on an otherwise idle machine
+    python benchmarks/run.py            # full sizes (about 6 min on a 2-core machine); run it on an otherwise idle machine
     python benchmarks/run.py --smoke    # tiny sizes, to check that everything runs (the numbers mean nothing)
 
 Each figure is the median of >= 3 alternated runs (baseline, hfcls, baseline, hfcls, ...), each run in a fresh Python
