@@ -233,7 +233,7 @@ def why_unloadable(e:Exception, # what `torch.load` raised
     detail = re.search(r'WeightsUnpickler error:\s*(.*?)\s*Check the documentation', msg)
     return f"not a PyTorch checkpoint, or a truncated or damaged one ({detail.group(1) if detail else f'{type(e).__name__}: {msg}'[:80]})"
 
-# %% ../nbs/00_core.ipynb #cf545df6
+# %% ../nbs/00_core.ipynb #4bfaa1d8
 _FAULTS, _FAULT_HITS = None, {}
 
 def _parse_faults(spec:str) -> dict:
@@ -241,7 +241,7 @@ def _parse_faults(spec:str) -> dict:
     out = {}
     for item in filter(None, (s.strip() for s in spec.split(','))):
         action = 'kill'
-        if item.rsplit(':', 1)[-1] in ('kill', 'enospc', 'sigterm', 'sigint'): item, action = item.rsplit(':', 1)
+        if item.rsplit(':', 1)[-1] in ('kill', 'enospc', 'sigterm', 'sigint', 'sigstop'): item, action = item.rsplit(':', 1)
         name, _, n = item.rpartition('@') if '@' in item else (item, '', '1')
         out[name] = (int(n), action)
     return out
@@ -257,7 +257,7 @@ def fault_point(name:str): # the point's name, as `$HFCLS_FAULT` spells it
     n, action = _FAULTS[name]
     if hits != n: return
     if action == 'enospc': raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), name)
-    os.kill(os.getpid(), {'kill': signal.SIGKILL, 'sigterm': signal.SIGTERM, 'sigint': signal.SIGINT}[action])
+    os.kill(os.getpid(), {'kill': signal.SIGKILL, 'sigterm': signal.SIGTERM, 'sigint': signal.SIGINT, 'sigstop': signal.SIGSTOP}[action])
 
 # %% ../nbs/00_core.ipynb #d81a8571
 def current_umask() -> int:
