@@ -3,7 +3,7 @@
 # machines have 2 cores), each under a time limit. Prints one line per notebook, the log of
 # each failure, and a closing line "N passed, M failed". Exit status 0 only when all passed.
 cd "$(dirname "$0")/.." || exit 2
-logs=$(mktemp -d); start=$(date +%s)
+logs=${HFCLS_TEST_LOGS:-$(mktemp -d)}; mkdir -p "$logs"; start=$(date +%s)
 export HFCLS_TEST_LOGS=$logs
 run_one() {
   nb=$1; name=$(basename "$nb" .ipynb); t0=$(date +%s)
