@@ -10,7 +10,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['DEFAULTS', 'RUN_KEYS', 'SECRET_KEY', 'HfclsError', 'HfclsWarning', 'warn', 'one_line', 'one_line_error',
            'warning_formatter', 'cli_errors', 'hfcls_flags', 'parse_device', 'gpu_count', 'check_gpus', 'free_port',
-           'mask_secrets', 'why_unloadable', 'fault_point', 'current_umask', 'fsync_path', 'atomic_write']
+           'usable_cpus', 'mask_secrets', 'why_unloadable', 'fault_point', 'current_umask', 'fsync_path',
+           'atomic_write']
 
 # %% ../nbs/00_core.ipynb #bcb18773
 class HfclsError(Exception):
@@ -208,6 +209,10 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+def usable_cpus() -> int:
+    "The CPUs this process may run on: its affinity set (Slurm, `taskset`, a Kubernetes CPU set), else the machine's count."
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
 
 # %% ../nbs/00_core.ipynb #6cf26fb1
 _USERINFO = re.compile(r'(?P<scheme>\b[A-Za-z][\w+.-]*://)(?P<user>[^\s:/?#@]*)(?P<pw>:[^\s/?#@]*)?@')

@@ -13,7 +13,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch.utils.data import Dataset
-from .core import HfclsError, atomic_write, warn
+from .core import HfclsError, atomic_write, warn, usable_cpus
 from .images import load_rgb, read_image, get_transforms
 from .folders import ImageItems, ImageFolderIndex, scan_image_folder, _class_dirs, _name_some, _plural
 
@@ -259,8 +259,7 @@ class ImageClassificationDataset(Dataset):
 def default_workers(processes_per_machine:int=1, # training processes sharing this machine's CPUs (one per GPU)
                    ) -> int:
     "Loader workers per training process: this process's CPUs shared by the processes on the machine, less one each for its main loop; at most 8."
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    return max(0, min(8, cpus // max(1, processes_per_machine) - 1))
+    return max(0, min(8, usable_cpus() // max(1, processes_per_machine) - 1))
 
 # %% ../nbs/01_data.ipynb #9d0fd8ca
 def make_digits_folder(dest, # the folder to write; created when missing

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile
-from .core import HfclsError, atomic_write, warn
+from .core import HfclsError, atomic_write, warn, usable_cpus
 from .images import image_file_problem
 
 # %% auto #0
@@ -181,7 +181,7 @@ def _check_files(folder:Path, rels:list, sizes:list) -> list:
     pairs = list(zip(rels, sizes))
     chunks = [pairs[i:i + 512] for i in range(0, len(pairs), 512)]
     if len(chunks) <= 1: return check(pairs)
-    with ThreadPoolExecutor(min(16, 4 * len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else 8)) as ex:
+    with ThreadPoolExecutor(min(16, 4 * usable_cpus())) as ex:
         return [r for c in ex.map(check, chunks) for r in c]
 
 def _verdicts(folder:Path, files:list, old:dict|None) -> tuple[list, int, dict|None]:

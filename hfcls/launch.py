@@ -8,7 +8,7 @@ import io, json, os, signal, subprocess, sys, tempfile
 from pathlib import Path
 from fastcore.meta import delegates
 
-from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu_count, check_gpus, free_port
+from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu_count, check_gpus, free_port, usable_cpus
 
 # %% auto #0
 __all__ = ['device_processes', 'under_launcher', 'accelerate_command', 'run_launcher', 'self_launch', 'launch']
@@ -105,6 +105,9 @@ def self_launch(flags:dict, # validated options (`hfcls.core.hfcls_flags`)
 def _launched_train(kwargs:dict, out_dir:str, num_processes:int):
     "Run in each launched process: `train(**kwargs)`, then write this rank's metrics or error to `out_dir`."
     rank, world = int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
+    if not os.environ.get('OMP_NUM_THREADS'):   # share the CPUs out as torchrun does under `accelerate launch`, and say nothing
+        import torch
+        os.environ['OMP_NUM_THREADS'] = str(max(1, usable_cpus() // num_processes)); torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
     try:
         if world != num_processes: raise HfclsError(f"launched {num_processes} processes, but this one runs with WORLD_SIZE={world}")
         from hfcls.training import train

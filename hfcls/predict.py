@@ -12,7 +12,7 @@ import torch, timm
 from fastcore.docments import docments
 from torch.utils.data import DataLoader, Dataset
 
-from .core import HfclsError, warn, atomic_write, parse_device, check_gpus
+from .core import HfclsError, warn, atomic_write, parse_device, check_gpus, usable_cpus
 from .images import get_transforms, read_image
 from .models import create_model, load_timm_state_dict, plain_timm_keys
 from .callbacks import load_checkpoint
@@ -193,7 +193,7 @@ def _check_output(output) -> str|None:
 
 def _auto_workers(n_images:int, batch_size:int) -> int:
     "Loader processes when unset: none for a batch or two (starting them costs more), else one per core, at most 8."
-    return 0 if n_images <= 2 * batch_size else min(8, len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1)
+    return 0 if n_images <= 2 * batch_size else min(8, usable_cpus())
 
 # %% ../nbs/09a_predict.ipynb #f5adf28a
 def predict(source,                     # an image file, a folder (searched recursively), a glob, or a list of these
