@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_folders.ipynb #dded4fcd
 from __future__ import annotations
-import hashlib, os
+import hashlib, os, re, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +14,7 @@ from .core import HfclsError, atomic_write, warn, usable_cpus
 from .images import image_file_problem
 
 # %% auto #0
-__all__ = ['ImageItems', 'index_cache_dir', 'ImageFolderIndex', 'scan_image_folder']
+__all__ = ['ImageItems', 'index_cache_dir', 'prune_index_cache', 'ImageFolderIndex', 'scan_image_folder']
 
 # %% ../nbs/01b_folders.ipynb #baf73f08
 def _pack(strs) -> tuple[np.ndarray, np.ndarray]:
@@ -173,6 +173,29 @@ def _write_index_cache(f:Path, arrays:dict):
     except OSError as e:
         warn(f"could not write the index cache {f} ({e.strerror}): every start will verify the images again; set HFCLS_CACHE to a writable folder")
 
+_DAY = 86400
+_CACHE_NAME = re.compile(r'(?P<tmp>\.)?[0-9a-f]{32}\.npz(?(tmp)\.[^/]+\.tmp)')
+
+def _mark_used(f:Path):
+    "Set a cache file's mtime to now, at most once a day: pruning goes by the last use, and a restart that reads the cache does not write it."
+    try:
+        if time.time() - f.stat().st_mtime > _DAY and os.access(f, os.W_OK): os.utime(f)
+    except OSError as e: warn(f"could not mark the index cache {f} as used ({e.strerror}); it may be pruned while still in use")
+
+def prune_index_cache(keep_days:float=30, # remove indexes not used for this many days
+                     ) -> list[Path]:
+    "Remove cached indexes unused for `keep_days` days, and temp files over a day old (a write that was killed); return the removed files."
+    d, now, removed = index_cache_dir(), time.time(), []
+    if not d.is_dir(): return removed
+    for e in os.scandir(d):
+        m = _CACHE_NAME.fullmatch(e.name)
+        if m is None: continue                              # not ours: never touched
+        try:
+            if now - e.stat().st_mtime > (_DAY if m['tmp'] else keep_days * _DAY):
+                os.unlink(e.path); removed.append(Path(e.path))
+        except (FileNotFoundError, PermissionError): continue   # pruned by another process at the same time, or another user's file
+    return removed
+
 # %% ../nbs/01b_folders.ipynb #876ec383
 def _check_files(folder:Path, rels:list, sizes:list) -> list:
     "`image_file_problem` of each file, from a thread pool: the checks mostly wait on the disk, and release the GIL while they do."
@@ -239,7 +262,8 @@ def scan_image_folder(path,      # a folder of class folders
     classes, files, cls, problems, links = _walk_classes(path, exclude)
     cache = _index_cache_file(path, exclude)
     reasons, verified, arrays = _verdicts(path, files, _read_index_cache(cache))
-    if arrays is not None: _write_index_cache(cache, arrays)
+    if arrays is not None: _write_index_cache(cache, arrays); prune_index_cache()
+    else: _mark_used(cache)
     bad = [(f[0], r) for f, r in zip(files, reasons) if r] + problems
     if bad: warn(f"skipped {_plural(len(bad), 'unreadable file')} in {path}: {_name_some([f'{f} ({r})' for f, r in bad])}")
     if links: warn(f"did not follow {_plural(len(links), 'folder link')} in {path} leading into folders already listed "
