@@ -11,7 +11,8 @@ from fastcore.meta import delegates
 from .core import HfclsError, warn, hfcls_flags, atomic_write, parse_device, gpu_count, check_gpus, free_port, usable_cpus
 
 # %% auto #0
-__all__ = ['device_processes', 'under_launcher', 'accelerate_command', 'run_launcher', 'self_launch', 'launch']
+__all__ = ['device_processes', 'under_launcher', 'accelerate_command', 'run_launcher', 'self_launch', 'launch',
+           'end_process_group']
 
 # %% ../nbs/08a_launch.ipynb #6ada378f
 def device_processes(device:str|None, # the `--device` value
@@ -153,3 +154,13 @@ def launch(num_processes:int|None=None, # processes to start; default one per `d
         finally:
             for s, h in handlers.items(): signal.signal(s, h)   # torch elastic leaves its own SIGTERM handler in the kernel
         return _collect_results(d, n)
+
+# %% ../nbs/08a_launch.ipynb #eb8ddaf9
+def end_process_group(wait:bool=True, # first wait for every process (a barrier); only when all of them finished the same run
+                     ) -> bool:
+    "Destroy the default process group, if there is one, before the interpreter exits; return whether there was one."
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()): return False
+    if wait: dist.barrier()
+    dist.destroy_process_group()
+    return True

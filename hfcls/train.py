@@ -4,12 +4,12 @@
 
 # %% ../nbs/09_train.ipynb #e0ff9631
 from __future__ import annotations
-import argparse, inspect, os, signal, sys, warnings
+import argparse, inspect, os, signal, sys, threading, warnings
 from fastcore.docments import docments
 
 import hfcls
 from .core import HfclsError, hfcls_flags, DEFAULTS, cli_errors, one_line_error, warning_formatter
-from .launch import self_launch
+from .launch import self_launch, end_process_group
 
 # %% auto #0
 __all__ = ['EXAMPLES', 'hfcls_parser', 'main']
@@ -44,15 +44,15 @@ def hfcls_parser(prog:str='hfcls_train', # the program name in usage and error l
     return p
 
 # %% ../nbs/09_train.ipynb #0a56b9ae
-def _sigterm_stops():
-    "Before training starts, SIGTERM raises `TrainingStopped` (training replaces this with a graceful stop)."
+def _sigterm_stops() -> list:
+    "Outside training (the data scan before it, closing the process group after it), SIGTERM raises `TrainingStopped` at once; training replaces this handler with a graceful stop. Returns the phase named in the message, to update."
     from hfcls.interrupts import TrainingStopped
-    pid = os.getpid()
+    pid, phase = os.getpid(), ['before training started']
     def handler(signum, frame):
         if os.getpid() != pid: signal.signal(signum, signal.SIG_DFL); os.kill(os.getpid(), signum); return   # a forked worker
-        raise TrainingStopped(signum, f"stopped by {signal.Signals(signum).name} before training started")
-    try: signal.signal(signal.SIGTERM, handler)
-    except ValueError: pass   # not the main thread: signals cannot be handled here
+        raise TrainingStopped(signum, f"stopped by {signal.Signals(signum).name} {phase[0]}")
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, handler)   # elsewhere signals cannot be handled
+    return phase
 
 def main(argv:list|None=None): # the arguments; default `sys.argv[1:]`
     "Entry point of `hfcls_train`."
@@ -62,11 +62,15 @@ def main(argv:list|None=None): # the arguments; default `sys.argv[1:]`
         flags = hfcls_flags(**args)   # validate before the heavy imports
         rc = self_launch(flags, sys.argv[1:] if argv is None else list(argv))
         if rc is not None: sys.exit(rc)
-        _sigterm_stops()
+        phase = _sigterm_stops()
         from hfcls.training import train
+        from hfcls.interrupts import TrainingStopped
         from transformers.utils import logging as hf_logging
         hf_logging.disable_progress_bar()   # no tqdm bars (checkpoint shards) in server logs
-        train(**args)
+        try: train(**args)
+        except TrainingStopped: end_process_group(wait=False); raise   # every process stopped at the same step: none is in a collective
+        phase[0] = 'after training ended'
+        end_process_group()
 
 # %% ../nbs/09_train.ipynb #57d233bd
 if __name__ == '__main__' and '__file__' in globals(): main()
